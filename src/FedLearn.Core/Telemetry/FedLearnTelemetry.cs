@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace FedLearn.Telemetry;
+
+/// <summary>
+/// The one <see cref="System.Diagnostics.Metrics.Meter"/> and <see cref="System.Diagnostics.ActivitySource"/> every FedLearn package emits through,
+/// both named <c>FedLearn</c>, with instruments named <c>fedlearn.&lt;area&gt;.&lt;name&gt;</c>. Subscribe with
+/// OpenTelemetry (<c>AddMeter("FedLearn")</c>, <c>AddSource("FedLearn")</c>) or a <see cref="MeterListener"/>.
+/// Never carries raw updates or private data.
+/// </summary>
+public static class FedLearnTelemetry
+{
+    /// <summary>The name of the meter and the activity source.</summary>
+    public const string Name = "FedLearn";
+
+    /// <summary>The meter.</summary>
+    public static Meter Meter { get; } = new(Name, typeof(FedLearnTelemetry).Assembly.GetName().Version?.ToString());
+
+    /// <summary>The activity source (one activity per round, child activities per stage).</summary>
+    public static ActivitySource ActivitySource { get; } = new(Name, typeof(FedLearnTelemetry).Assembly.GetName().Version?.ToString());
+
+    /// <summary>Wall time of each round, in seconds.</summary>
+    public static Histogram<double> RoundDuration { get; } = Meter.CreateHistogram<double>("fedlearn.round.duration", "s", "Wall time of a federated round.");
+
+    /// <summary>Clients sampled for training.</summary>
+    public static Counter<long> ClientsSampled { get; } = Meter.CreateCounter<long>("fedlearn.round.clients.sampled", "{client}", "Clients sampled for a round.");
+
+    /// <summary>Clients whose update arrived in time and was accepted.</summary>
+    public static Counter<long> ClientsResponded { get; } = Meter.CreateCounter<long>("fedlearn.round.clients.responded", "{client}", "Clients that delivered a valid update in time.");
+
+    /// <summary>Clients that failed, timed out or were rejected; tagged with <c>fedlearn.failure</c>.</summary>
+    public static Counter<long> ClientsFailed { get; } = Meter.CreateCounter<long>("fedlearn.round.clients.failed", "{client}", "Clients that failed, timed out or were rejected.");
+
+    /// <summary>Rounds completed; tagged with <c>fedlearn.outcome</c> (succeeded or failed).</summary>
+    public static Counter<long> Rounds { get; } = Meter.CreateCounter<long>("fedlearn.round.count", "{round}", "Rounds run, by outcome.");
+
+    /// <summary>Bytes the server sent to clients.</summary>
+    public static Counter<long> BytesSent { get; } = Meter.CreateCounter<long>("fedlearn.transport.bytes.sent", "By", "Bytes sent by the server.");
+
+    /// <summary>Bytes the server received from clients.</summary>
+    public static Counter<long> BytesReceived { get; } = Meter.CreateCounter<long>("fedlearn.transport.bytes.received", "By", "Bytes received by the server.");
+}
