@@ -58,11 +58,11 @@ public static partial class IdxReader
 
         string dimensionsText = "[" + string.Join(", ", dimensions) + "]";
         long limit = Math.Min(maxDataBytes, Array.MaxLength);
-        long expected = DataLength(dimensions, limit);
+        (long expected, bool complete) = DataLength(dimensions, limit);
         if (expected > limit)
         {
             throw new FedLearnFormatException(
-                $"IDX file '{path}' declares dimensions {dimensionsText}, at least {expected} data bytes, more than the limit of {limit} bytes.");
+                $"IDX file '{path}' declares dimensions {dimensionsText}, {(complete ? string.Empty : "at least ")}{expected} data bytes, more than the limit of {limit} bytes.");
         }
 
         if (availableBytes is long total)
@@ -96,26 +96,29 @@ public static partial class IdxReader
         return new IdxArray(dimensions, IdxElementType.UnsignedByte, data);
     }
 
-    /// <summary>The product of the dimensions, or a partial product above <paramref name="limit"/> once it exceeds it.</summary>
-    private static long DataLength(int[] dimensions, long limit)
+    /// <summary>
+    /// The product of the dimensions (<c>Complete</c> true), or a partial product that already exceeds
+    /// <paramref name="limit"/> (<c>Complete</c> false), which keeps the arithmetic from overflowing.
+    /// </summary>
+    private static (long Product, bool Complete) DataLength(int[] dimensions, long limit)
     {
         if (Array.IndexOf(dimensions, 0) >= 0)
         {
-            return 0;
+            return (0, true);
         }
 
         long product = 1;
-        foreach (int dimension in dimensions)
+        for (int i = 0; i < dimensions.Length; i++)
         {
             // product <= limit < 2^31 and dimension < 2^31, so this cannot overflow.
-            product *= dimension;
+            product *= dimensions[i];
             if (product > limit)
             {
-                break;
+                return (product, i == dimensions.Length - 1);
             }
         }
 
-        return product;
+        return (product, true);
     }
 
     /// <summary>

@@ -123,8 +123,20 @@ public sealed class IdxReaderTests
 
         var ex = Assert.Throws<FedLearnFormatException>(() => IdxReader.Read(path));
 
-        Assert.That(ex.Message, Does.Contain($"IDX file '{path}' declares dimensions [65536, 256, 256]"));
+        Assert.That(ex.Message, Does.Contain($"IDX file '{path}' declares dimensions [65536, 256, 256], 4294967296 data bytes"));
         Assert.That(ex.Message, Does.Contain($"more than the limit of {IdxReader.DefaultMaxDataBytes} bytes"));
+    }
+
+    [Test]
+    public void Rejects_a_header_whose_size_overflows_without_computing_it()
+    {
+        // 2^16 × 2^16 × 2^16 × 2^16 overflows a long; the reader stops multiplying past the limit.
+        byte[] content = IdxTestFiles.File([65536, 65536, 65536, 65536], []);
+        string path = _files.Write("overflow", content, gzip: false);
+
+        var ex = Assert.Throws<FedLearnFormatException>(() => IdxReader.Read(path));
+
+        Assert.That(ex.Message, Does.Contain("declares dimensions [65536, 65536, 65536, 65536], at least 4294967296 data bytes, more than the limit"));
     }
 
     [Test]
@@ -134,7 +146,7 @@ public sealed class IdxReaderTests
 
         Assert.That(IdxReader.Read(path, maxDataBytes: 30).Count, Is.EqualTo(30));
         var ex = Assert.Throws<FedLearnFormatException>(() => IdxReader.Read(path, maxDataBytes: 29));
-        Assert.That(ex.Message, Does.Contain("at least 30 data bytes, more than the limit of 29 bytes"));
+        Assert.That(ex.Message, Does.Contain("declares dimensions [30], 30 data bytes, more than the limit of 29 bytes"));
     }
 
     [TestCase(false)]
