@@ -68,9 +68,9 @@ public sealed class SafeTensorsTests
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
         stream.Write(prefix);
         stream.Write(header);
+        Span<byte> buffer = stackalloc byte[4];
         foreach (float value in new[] { 1f, 2f, 3f, 4f })
         {
-            Span<byte> buffer = stackalloc byte[4];
             BinaryPrimitives.WriteSingleLittleEndian(buffer, value);
             stream.Write(buffer);
         }

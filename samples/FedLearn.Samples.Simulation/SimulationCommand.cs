@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace FedLearn.Samples.Simulation;
+
+/// <summary>The command line: every option, its default, and the checks that make a bad option a one-line error.</summary>
+internal static class SimulationCommand
+{
+    public static readonly string[] Models = ["softmax"];
+
+    private static readonly Option<int> Clients = new("--clients") { Description = "Number of simulated clients.", DefaultValueFactory = _ => 10 };
+    private static readonly Option<int> Rounds = new("--rounds") { Description = "Federated rounds.", DefaultValueFactory = _ => 20 };
+    private static readonly Option<double> Fraction = new("--fraction") { Description = "Fraction of clients sampled per round, in (0, 1].", DefaultValueFactory = _ => 1.0 };
+    private static readonly Option<int> LocalEpochs = new("--local-epochs") { Description = "Local epochs per round.", DefaultValueFactory = _ => 1 };
+    private static readonly Option<int> BatchSize = new("--batch-size") { Description = "Local mini-batch size.", DefaultValueFactory = _ => 32 };
+    private static readonly Option<double> Lr = new("--lr") { Description = "Client learning rate.", DefaultValueFactory = _ => 0.05 };
+    private static readonly Option<string> Model = new("--model") { Description = "Model: " + string.Join("|", Models) + ".", DefaultValueFactory = _ => "softmax" };
+    private static readonly Option<string> Partition = new("--partition") { Description = "iid | dirichlet:<alpha> | shards:<k>.", DefaultValueFactory = _ => "iid" };
+    private static readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images." };
+    private static readonly Option<ulong> Seed = new("--seed") { Description = "Run seed.", DefaultValueFactory = _ => 42UL };
+    private static readonly Option<string?> DataDir = new("--data-dir") { Description = "Folder with the Fashion-MNIST IDX files (else $FEDLEARN_DATA, else /usr/share/datasets/fashion-mnist)." };
+    private static readonly Option<string?> Output = new("--output") { Description = "Output folder (default runs/<timestamp>)." };
+    private static readonly Option<string> ServerOptimizer = new("--server-optimizer") { Description = "fedavg | fedavgm | fedadam | fedyogi | fedadagrad.", DefaultValueFactory = _ => "fedavg" };
+    private static readonly Option<double?> ServerLr = new("--server-lr") { Description = "Server learning rate (default: the optimizer's own)." };
+    private static readonly Option<int> MaxParallelism = new("--max-parallelism") { Description = "Clients training at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
+    private static readonly Option<int> EvaluateEvery = new("--evaluate-every") { Description = "Evaluate every N rounds (the last round always).", DefaultValueFactory = _ => 1 };
+    private static readonly Option<double> FractionEvaluate = new("--fraction-evaluate") { Description = "Fraction of clients for federated evaluation (0 = none).", DefaultValueFactory = _ => 0.0 };
+    private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir") { Description = "Save a checkpoint after each round here, and resume from it." };
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Federated learning on Fashion-MNIST, simulated in one process.");
+        foreach (Option option in new Option[] { Clients, Rounds, Fraction, LocalEpochs, BatchSize, Lr, Model, Partition, TrainSubset, Seed, DataDir, Output, ServerOptimizer, ServerLr, MaxParallelism, EvaluateEvery, FractionEvaluate, CheckpointDir })
+        {
+            root.Options.Add(option);
+        }
+
+        return root;
+    }
+
+    /// <summary>Reads and checks the options; throws <see cref="UsageException"/> naming the first bad one.</summary>
+    public static SimulationSettings Bind(ParseResult result)
+    {
+        var settings = new SimulationSettings
+        {
+            Clients = Positive(result.GetValue(Clients), "--clients"),
+            Rounds = Positive(result.GetValue(Rounds), "--rounds"),
+            Fraction = result.GetValue(Fraction),
+            LocalEpochs = Positive(result.GetValue(LocalEpochs), "--local-epochs"),
+            BatchSize = Positive(result.GetValue(BatchSize), "--batch-size"),
+            Lr = result.GetValue(Lr),
+            Model = result.GetValue(Model)!.Trim().ToLowerInvariant(),
+            Partition = result.GetValue(Partition)!.Trim(),
+            TrainSubset = result.GetValue(TrainSubset),
+            Seed = result.GetValue(Seed),
+            DataDir = result.GetValue(DataDir),
+            Output = result.GetValue(Output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)),
+            ServerOptimizer = result.GetValue(ServerOptimizer)!.Trim().ToLowerInvariant(),
+            ServerLr = result.GetValue(ServerLr),
+            MaxParallelism = Positive(result.GetValue(MaxParallelism), "--max-parallelism"),
+            EvaluateEvery = Positive(result.GetValue(EvaluateEvery), "--evaluate-every"),
+            FractionEvaluate = result.GetValue(FractionEvaluate),
+            CheckpointDir = result.GetValue(CheckpointDir),
+        };
+
+        if (!(settings.Fraction > 0 && settings.Fraction <= 1))
+        {
+            throw new UsageException($"--fraction must be in (0, 1], got {settings.Fraction.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (!(settings.FractionEvaluate >= 0 && settings.FractionEvaluate <= 1))
+        {
+            throw new UsageException($"--fraction-evaluate must be in [0, 1], got {settings.FractionEvaluate.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (!(settings.Lr > 0) || double.IsInfinity(settings.Lr))
+        {
+            throw new UsageException($"--lr must be a positive number, got {settings.Lr.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (settings.ServerLr is { } serverLr && (!(serverLr > 0) || double.IsInfinity(serverLr)))
+        {
+            throw new UsageException($"--server-lr must be a positive number, got {serverLr.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (!Models.Contains(settings.Model))
+        {
+            throw new UsageException($"--model must be one of {string.Join(", ", Models)}, got '{settings.Model}'.");
+        }
+
+        if (settings.TrainSubset is <= 0)
+        {
+            throw new UsageException($"--train-subset must be positive, got {settings.TrainSubset}.");
+        }
+
+        return settings;
+    }
+
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new UsageException($"{name} must be positive, got {value}.");
+}

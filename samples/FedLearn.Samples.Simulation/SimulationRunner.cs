@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using FedLearn.Data;
+using FedLearn.Optimizers;
+using FedLearn.Samples.Simulation.Reporting;
+using FedLearn.Server;
+using FedLearn.Simulation;
+
+namespace FedLearn.Samples.Simulation;
+
+/// <summary>Assembles data, model, server and clients from the settings, runs the federation and writes the results.</summary>
+internal static class SimulationRunner
+{
+    public static async Task<int> RunAsync(SimulationSettings settings, TextWriter output, CancellationToken cancellationToken)
+    {
+        var wall = Stopwatch.StartNew();
+        FederatedDataLoader data = LoadData(settings);
+        IServerOptimizer optimizer = Parse("--server-optimizer", () => ServerOptimizers.Parse(settings.ServerOptimizer, settings.ServerLr));
+        ModelSetup model = ModelSetup.Create(settings, data);
+
+        output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters), server optimizer {optimizer.Name}, {data.Train.Count:N0} training images");
+        var progress = new ConsoleProgress(output, settings.Rounds);
+        var serverOptions = new FederatedServerOptions
+        {
+            Rounds = settings.Rounds,
+            FractionFit = settings.Fraction,
+            MinFitClients = Math.Min(2, settings.Clients),
+            MinAvailableClients = settings.Clients,
+            FractionEvaluate = settings.FractionEvaluate,
+            EvaluateEvery = settings.EvaluateEvery,
+            LocalEpochs = settings.LocalEpochs,
+            BatchSize = settings.BatchSize,
+            LearningRate = settings.Lr,
+            Seed = settings.Seed,
+            RoundTimeout = TimeSpan.FromHours(6),
+            AvailabilityTimeout = TimeSpan.Zero,
+            CheckpointDirectory = settings.CheckpointDir,
+        };
+        var pipeline = new ServerPipeline
+        {
+            Aggregator = new Aggregation.FederatedAveraging(),
+            Optimizer = optimizer,
+            CentralEvaluator = model.CentralEvaluator,
+            Observers = [progress],
+        };
+        var simulation = new FederatedSimulation(
+            new SimulationOptions { ClientCount = settings.Clients, MaxParallelism = settings.MaxParallelism },
+            serverOptions,
+            model.InitialWeights,
+            pipeline,
+            model.CreateTrainer);
+
+        FederatedRunResult run = await simulation.RunAsync(cancellationToken).ConfigureAwait(false);
+        wall.Stop();
+
+        Directory.CreateDirectory(settings.Output);
+        SimulationSummary summary = SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed);
+        SummaryWriter.Write(summary, settings.Output);
+        SafeTensors.WriteFile(run.FinalWeights, Path.Combine(settings.Output, "model.safetensors"), new Dictionary<string, string> { ["format"] = "pt" });
+        progress.WriteSummary(summary, settings.Output);
+        return run.Rounds.Count > 0 && run.Rounds.All(r => !r.Succeeded) ? 1 : 0;
+    }
+
+    private static FederatedDataLoader LoadData(SimulationSettings settings)
+    {
+        var options = new FederatedDataOptions
+        {
+            DataDirectory = settings.DataDir,
+            Partition = settings.Partition,
+            ClientCount = settings.Clients,
+            Seed = settings.Seed,
+            TrainSubset = settings.TrainSubset,
+        };
+        return Parse("--partition", () => FederatedDataLoader.GetOrCreate(options));
+    }
+
+    private static T Parse<T>(string option, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception exception) when (exception is ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            throw new UsageException($"{option}: {exception.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace FedLearn.Samples.Simulation;
+
+/// <summary>Every option of one simulation run; written as the <c>config</c> of summary.json.</summary>
+internal sealed record SimulationSettings
+{
+    public int Clients { get; init; } = 10;
+
+    public int Rounds { get; init; } = 20;
+
+    public double Fraction { get; init; } = 1.0;
+
+    public int LocalEpochs { get; init; } = 1;
+
+    public int BatchSize { get; init; } = 32;
+
+    public double Lr { get; init; } = 0.05;
+
+    public string Model { get; init; } = "softmax";
+
+    public string Partition { get; init; } = "iid";
+
+    public int? TrainSubset { get; init; }
+
+    public ulong Seed { get; init; } = 42;
+
+    public string? DataDir { get; init; }
+
+    public string Output { get; init; } = string.Empty;
+
+    public string ServerOptimizer { get; init; } = "fedavg";
+
+    public double? ServerLr { get; init; }
+
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+
+    public int EvaluateEvery { get; init; } = 1;
+
+    public double FractionEvaluate { get; init; }
+
+    public string? CheckpointDir { get; init; }
+}
