@@ -14,7 +14,7 @@ internal static class AdaptiveOptionsRules
         if (tau > 0 && (float)tau == 0f)
         {
             yield return new ValidationResult(
-                $"{tau:R} rounds to 0 in single precision; use at least {float.Epsilon:R}.",
+                $"{tau:R} rounds to 0 in single precision, use at least {float.Epsilon:R}",
                 ["Tau"]);
         }
     }

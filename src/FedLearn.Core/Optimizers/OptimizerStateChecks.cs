@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 
 namespace FedLearn.Optimizers;
@@ -18,10 +19,10 @@ internal static class OptimizerStateChecks
             throw new ArgumentException($"{optimizer}: the delta and the weights must not share memory.", nameof(delta));
         }
 
-        if (!TensorPrimitives.IsFiniteAll(delta))
+        int index = IndexOfNonFinite(delta);
+        if (index >= 0)
         {
-            int index = IndexOfNonFinite(delta);
-            throw new ArgumentException($"{optimizer}: the delta has a non-finite value ({delta[index]}) at index {index}; it would poison the optimizer state.", nameof(delta));
+            throw new ArgumentException($"{optimizer}: the delta has a non-finite value ({Show(delta[index])}) at index {index}; it would poison the optimizer state.", nameof(delta));
         }
     }
 
@@ -92,16 +93,18 @@ internal static class OptimizerStateChecks
                     nameof(state));
             }
 
-            if (!TensorPrimitives.IsFiniteAll<float>(buffer))
+            int index = IndexOfNonFinite(buffer);
+            if (index >= 0)
             {
-                int index = IndexOfNonFinite(buffer);
-                throw new ArgumentException($"{optimizer}: the state '{names[i]}' has a non-finite value ({buffer[index]}) at index {index}.", nameof(state));
+                throw new ArgumentException($"{optimizer}: the state '{names[i]}' has a non-finite value ({Show(buffer[index])}) at index {index}.", nameof(state));
             }
 
             if (names[i] == nonNegativeName && buffer.Length > 0 && TensorPrimitives.Min<float>(buffer) < 0)
             {
-                int index = TensorPrimitives.IndexOfMin<float>(buffer);
-                throw new ArgumentException($"{optimizer}: the second moment '{names[i]}' must not be negative but has {buffer[index]} at index {index}.", nameof(state));
+                int smallest = TensorPrimitives.IndexOfMin<float>(buffer);
+                throw new ArgumentException(
+                    $"{optimizer}: the second moment '{names[i]}' must not be negative but has {Show(buffer[smallest])} at index {smallest}.",
+                    nameof(state));
             }
 
             buffers[i] = (float[])buffer.Clone();
@@ -110,8 +113,17 @@ internal static class OptimizerStateChecks
         return buffers;
     }
 
+    private static string Show(float value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // The index of the first NaN or infinity, or −1. (TensorPrimitives.IsFiniteAll is the fast path; it is false
+    // for an empty span, hence the explicit check.)
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
+        if (values.IsEmpty || TensorPrimitives.IsFiniteAll(values))
+        {
+            return -1;
+        }
+
         for (int i = 0; i < values.Length; i++)
         {
             if (!float.IsFinite(values[i]))
