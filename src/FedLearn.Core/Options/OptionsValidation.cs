@@ -4,40 +4,75 @@ using Microsoft.Extensions.Options;
 namespace FedLearn.Options;
 
 /// <summary>
-/// Validates an options object with its data annotations (<see cref="RangeAttribute"/>, <see cref="RequiredAttribute"/>, ...)
-/// and <see cref="IValidatableObject"/> cross-field rules, and throws one exception that lists every error.
-/// Components call it when they are built, so bad settings fail at start-up, not mid-run.
+/// Validates an options object when the component that uses it is built: every data annotation
+/// (<see cref="RangeAttribute"/>, <see cref="RequiredAttribute"/>, ...) on every property, and the cross-field rules of
+/// <see cref="IValidatableObject"/>, reported together in one exception so a user fixes all settings in one go.
 /// </summary>
+/// <remarks>
+/// <see cref="Validator.TryValidateObject(object, ValidationContext, ICollection{ValidationResult}?, bool)"/> stops before
+/// <see cref="IValidatableObject.Validate"/> when an attribute fails; this helper runs the cross-field rules in that
+/// case too, so the list is complete. Cross-field rules must therefore cope with values that broke an attribute.
+/// Thread-safe; it keeps no state.
+/// </remarks>
 public static class OptionsValidation
 {
-    /// <summary>Throws when <paramref name="options"/> is invalid.</summary>
-    /// <param name="options">The options object.</param>
-    /// <param name="name">The name used in the message (usually the options type name).</param>
-    /// <exception cref="OptionsValidationException">One or more rules failed; <see cref="OptionsValidationException.Failures"/> lists them all.</exception>
+    /// <summary>Throws when <paramref name="options"/> breaks any rule, listing every broken rule.</summary>
+    /// <param name="options">The options object to check.</param>
+    /// <param name="name">The name shown in the message, usually the options type name (for example <c>FedAdamOptions</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="name"/> is null.</exception>
+    /// <exception cref="OptionsValidationException">
+    /// One or more rules failed; <see cref="OptionsValidationException.Failures"/> holds one entry per failure, of the
+    /// form <c>Name.Property: message</c> (<c>Name: message</c> when the rule names no property), and the exception
+    /// message joins them with <c>"; "</c>.
+    /// </exception>
     public static void ThrowIfInvalid(object options, string name)
     {
-        IReadOnlyList<string> failures = Validate(options);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(name);
+        List<string> failures = Collect(options, name + ".", name + ": ");
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(name, options.GetType(), failures);
         }
     }
 
-    /// <summary>Every validation error of <paramref name="options"/>, each naming the property; empty when valid.</summary>
+    /// <summary>Every rule <paramref name="options"/> breaks, in declaration order; empty when it is valid.</summary>
+    /// <param name="options">The options object to check.</param>
+    /// <returns>One line per failure, of the form <c>Property: message</c> (just the message when no property is named).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     public static IReadOnlyList<string> Validate(object options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return Collect(options, memberPrefix: string.Empty, plainPrefix: string.Empty);
+    }
+
+    private static List<string> Collect(object options, string memberPrefix, string plainPrefix)
+    {
         var results = new List<ValidationResult>();
-        // TryValidateObject skips IValidatableObject when attributes fail; run both so every error is listed at once.
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        if (options is IValidatableObject validatable && results.Count > 0)
+        bool attributesValid = Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        if (!attributesValid && options is IValidatableObject validatable)
         {
+            // The validator skipped the cross-field rules because an attribute failed; run them so nothing is hidden.
             results.AddRange(validatable.Validate(new ValidationContext(options)));
         }
 
-        return results
-            .Select(r => r.MemberNames.Any() ? $"{string.Join(", ", r.MemberNames)}: {r.ErrorMessage}" : r.ErrorMessage ?? "invalid")
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
+        var lines = new List<string>(results.Count);
+        foreach (ValidationResult result in results)
+        {
+            if (result == ValidationResult.Success)
+            {
+                continue;
+            }
+
+            string message = result.ErrorMessage ?? "is invalid.";
+            string members = string.Join(", ", result.MemberNames);
+            string line = members.Length == 0 ? plainPrefix + message : $"{memberPrefix}{members}: {message}";
+            if (!lines.Contains(line, StringComparer.Ordinal))
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
     }
 }

@@ -1,0 +1,30 @@
+namespace FedLearn.Aggregation;
+
+/// <summary>
+/// Base for aggregators that add behaviour around another one (differential-privacy noise, clipping, telemetry,
+/// logging) without inheriting from a concrete rule. By default every member forwards to <see cref="Inner"/>;
+/// a decorator overrides what it changes and calls the inner aggregator for the rest.
+/// </summary>
+/// <remarks>Thread-safe when the inner aggregator and the overriding members are.</remarks>
+public abstract class DelegatingAggregator : IAggregator
+{
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="inner"/> is null.</exception>
+    protected DelegatingAggregator(IAggregator inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        Inner = inner;
+    }
+
+    /// <summary>The wrapped aggregator.</summary>
+    protected IAggregator Inner { get; }
+
+    /// <inheritdoc />
+    /// <remarks>The inner aggregator's name unless overridden.</remarks>
+    public virtual string Name => Inner.Name;
+
+    /// <inheritdoc />
+    /// <remarks>Forwards to the inner aggregator unless overridden.</remarks>
+    public virtual AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination) =>
+        Inner.Aggregate(updates, destination);
+}
