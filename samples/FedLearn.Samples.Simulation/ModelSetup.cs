@@ -36,13 +36,13 @@ internal sealed class ModelSetup
                         ClientData client = data.GetClient(index);
                         return new SoftmaxRegressionTrainer(client.Train, client.Test);
                     },
-                    new CentralEvaluator((weights, ct) => SoftmaxRegressionTrainer.Evaluate(weights, centralTest, ct)));
+                    new DelegateEvaluator((weights, ct) => SoftmaxRegressionTrainer.Evaluate(weights, centralTest, ct)));
             default:
                 throw new UsageException($"--model must be one of {string.Join(", ", SimulationCommand.Models)}, got '{settings.Model}'.");
         }
     }
 
-    private sealed class CentralEvaluator(Func<ModelWeights, CancellationToken, EvaluationMetrics> evaluate) : ICentralEvaluator
+    private sealed class DelegateEvaluator(Func<ModelWeights, CancellationToken, EvaluationMetrics> evaluate) : ICentralEvaluator
     {
         public Task<EvaluationMetrics> EvaluateAsync(ModelWeights weights, int round, CancellationToken cancellationToken) =>
             Task.Run(() => evaluate(weights, cancellationToken), cancellationToken);
