@@ -64,11 +64,38 @@ write_if_changed() {
   printf '%s\n' "${content}" > "${path}"
 }
 
+# The Debian archive this machine already uses for its main suite (so trixie comes from the same mirror).
+# FEDLEARN_DEBIAN_MIRROR overrides it.
+debian_mirror() {
+  if [[ -n ${FEDLEARN_DEBIAN_MIRROR:-} ]]; then
+    printf '%s\n' "${FEDLEARN_DEBIAN_MIRROR}"
+    return 0
+  fi
+  local file
+  # deb822 sources: the URIs of the first stanza whose Suites name bookworm (not bookworm-security).
+  for file in /etc/apt/sources.list.d/*.sources; do
+    [[ -r ${file} ]] || continue
+    awk '
+      /^[[:space:]]*$/ { if (uri != "" && suite) { print uri; exit } uri = ""; suite = 0; next }
+      $1 == "URIs:" { uri = $2 }
+      $1 == "Suites:" { for (i = 2; i <= NF; i++) if ($i == "bookworm") suite = 1 }
+      END { if (uri != "" && suite) print uri }
+    ' "${file}" | head -n 1
+  done | head -n 1 | grep . && return 0
+  # One-line sources: "deb URI bookworm main ...".
+  if [[ -r /etc/apt/sources.list ]]; then
+    awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list | grep . && return 0
+  fi
+  return 1
+}
+
 install_libstdcxx_from_trixie() {
   require_root "Installing libstdc++6 from Debian 13 (trixie)"
+  local mirror
+  mirror="$(debian_mirror)" || fail "found no Debian 12 (bookworm) apt source to take the mirror from; set FEDLEARN_DEBIAN_MIRROR to your Debian archive URI"
   write_if_changed "${TRIXIE_SOURCES}" "# Added by FedLearn's eng/install-prereqs.sh: libstdc++6 with ${REQUIRED_SYMBOL} for TorchSharp.
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: ${mirror}
 Suites: trixie
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
