@@ -88,6 +88,15 @@ internal static class SimulationCommand
             throw new UsageException($"--model must be one of {string.Join(", ", Models)}, got '{settings.Model}'.");
         }
 
+        try
+        {
+            _ = FedLearn.Partitioning.Partitioners.Parse(settings.Partition);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new UsageException($"--partition: {exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal)}");
+        }
+
         if (settings.TrainSubset is <= 0)
         {
             throw new UsageException($"--train-subset must be positive, got {settings.TrainSubset}.");

@@ -49,14 +49,15 @@ internal static class SimulationRunner
             pipeline,
             model.CreateTrainer);
 
-        FederatedRunResult run = await simulation.RunAsync(cancellationToken).ConfigureAwait(false);
+        FederatedRunResult run = await progress.RunAsync(() => simulation.RunAsync(cancellationToken)).ConfigureAwait(false);
         wall.Stop();
 
         Directory.CreateDirectory(settings.Output);
         SimulationSummary summary = SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed);
         SummaryWriter.Write(summary, settings.Output);
         SafeTensors.WriteFile(run.FinalWeights, Path.Combine(settings.Output, "model.safetensors"), new Dictionary<string, string> { ["format"] = "pt" });
-        progress.WriteSummary(summary, settings.Output);
+        AccuracyPlot.Write(summary, Path.Combine(settings.Output, "accuracy.png"));
+        SummaryTable.Write(summary, settings.Output, output);
         return run.Rounds.Count > 0 && run.Rounds.All(r => !r.Succeeded) ? 1 : 0;
     }
 
@@ -79,9 +80,14 @@ internal static class SimulationRunner
         {
             return parse();
         }
-        catch (Exception exception) when (exception is ArgumentException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (ArgumentException exception)
         {
-            throw new UsageException($"{option}: {exception.Message.ReplaceLineEndings(" ")}");
+            string message = exception.ParamName is null ? exception.Message : exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw new UsageException($"{option}: {message.ReplaceLineEndings(" ")}");
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException exception)
+        {
+            throw new UsageException($"{option}: {string.Join("; ", exception.Failures)}");
         }
     }
 }

@@ -1,22 +1,80 @@
 using System.Diagnostics;
 using System.Globalization;
 using FedLearn.Server;
+using Spectre.Console;
 
 namespace FedLearn.Samples.Simulation.Reporting;
 
-/// <summary>Prints one line per round and a summary at the end.</summary>
-internal sealed class ConsoleProgress(TextWriter output, int rounds) : IRoundObserver
+/// <summary>
+/// Shows progress while the federation runs: on a terminal, a live bar with the round, clients done, loss,
+/// accuracy, bytes and elapsed/remaining time; otherwise (output redirected) one plain line per round.
+/// </summary>
+internal sealed class ConsoleProgress : IRoundObserver
 {
+    private readonly int _rounds;
     private readonly Stopwatch _elapsed = Stopwatch.StartNew();
     private readonly object _gate = new();
+    private readonly TextWriter _plain;
+    private ProgressTask? _task;
     private int _roundsDone;
+    private string _last = "starting";
+    private int _round;
+    private int _sampled;
+    private int _finished;
+
+    public ConsoleProgress(TextWriter plain, int rounds)
+    {
+        _plain = plain;
+        _rounds = rounds;
+    }
+
+    public static bool Interactive => AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+
+    /// <summary>Runs <paramref name="work"/> under the live display when the console is a terminal.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> work)
+    {
+        if (!Interactive)
+        {
+            return await work().ConfigureAwait(false);
+        }
+
+        T result = default!;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                _task = context.AddTask("starting", maxValue: _rounds);
+                result = await work().ConfigureAwait(false);
+                _task.Value = _task.MaxValue;
+                _task.StopTask();
+            }).ConfigureAwait(false);
+        return result;
+    }
 
     public void OnRoundStarted(int round, IReadOnlyList<string> sampled)
     {
+        lock (_gate)
+        {
+            _round = round;
+            _sampled = sampled.Count;
+            _finished = 0;
+            Describe();
+        }
     }
 
     public void OnClientFinished(int round, string clientId, bool succeeded, int finished, int sampled)
     {
+        lock (_gate)
+        {
+            _finished = Math.Max(_finished, finished);
+            if (_task is not null)
+            {
+                _task.Value = _roundsDone + ((double)_finished / Math.Max(1, _sampled));
+            }
+
+            Describe();
+        }
     }
 
     public void OnRoundCompleted(RoundResult result)
@@ -24,31 +82,30 @@ internal sealed class ConsoleProgress(TextWriter output, int rounds) : IRoundObs
         lock (_gate)
         {
             _roundsDone++;
-            TimeSpan elapsed = _elapsed.Elapsed;
-            TimeSpan remaining = _roundsDone == 0 ? TimeSpan.Zero : elapsed / _roundsDone * Math.Max(0, rounds - result.Round);
             string accuracy = result.CentralEvaluation is { } central ? central.Accuracy.ToString("P2", CultureInfo.InvariantCulture) : "-";
             string loss = result.CentralEvaluation is { } c ? c.Loss.ToString("F4", CultureInfo.InvariantCulture) : "-";
+            _last = string.Create(CultureInfo.InvariantCulture, $"loss {loss}  acc {accuracy}  up {Format.Bytes(result.BytesUp)}  down {Format.Bytes(result.BytesDown)}");
+            if (_task is not null)
+            {
+                _task.Value = _roundsDone;
+                Describe();
+                return;
+            }
+
+            TimeSpan elapsed = _elapsed.Elapsed;
+            TimeSpan remaining = elapsed / _roundsDone * Math.Max(0, _rounds - result.Round);
             string status = result.Succeeded ? string.Empty : $"  FAILED: {result.FailureReason}";
-            output.WriteLine(string.Create(
+            _plain.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"round {result.Round,3}/{rounds}  clients {result.Aggregated.Count}/{result.Sampled.Count}  loss {loss}  accuracy {accuracy}  up {Bytes(result.BytesUp)}  down {Bytes(result.BytesDown)}  {result.Timings.Total.TotalSeconds:F1} s  elapsed {elapsed:hh\\:mm\\:ss}  remaining {remaining:hh\\:mm\\:ss}{status}"));
+                $"round {result.Round,3}/{_rounds}  clients {result.Aggregated.Count}/{result.Sampled.Count}  {_last}  {result.Timings.Total.TotalSeconds:F1} s  elapsed {elapsed:hh\\:mm\\:ss}  remaining {remaining:hh\\:mm\\:ss}{status}"));
         }
     }
 
-    public void WriteSummary(SimulationSummary summary, string folder)
+    private void Describe()
     {
-        output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final accuracy  {summary.FinalAccuracy?.ToString("P2", CultureInfo.InvariantCulture) ?? "-"}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bytes up/down   {Bytes(summary.TotalBytesUp)} / {Bytes(summary.TotalBytesDown)}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall time       {summary.WallSeconds:F1} s, peak memory {Bytes(summary.PeakMemoryBytes)}"));
-        output.WriteLine($"results         {Path.GetFullPath(folder)}");
+        if (_task is not null)
+        {
+            _task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"round {_round}/{_rounds}  clients {_finished}/{_sampled}  {_last}"));
+        }
     }
-
-    private static string Bytes(long bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):F2} GiB"),
-        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):F1} MiB"),
-        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):F1} KiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
-    };
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using Microsoft.Extensions.Options;
 
 namespace FedLearn.Options;
@@ -9,9 +10,9 @@ namespace FedLearn.Options;
 /// <see cref="IValidatableObject"/>, reported together in one exception so a user fixes all settings in one go.
 /// </summary>
 /// <remarks>
-/// <see cref="Validator.TryValidateObject(object, ValidationContext, ICollection{ValidationResult}?, bool)"/> stops before
-/// <see cref="IValidatableObject.Validate"/> when an attribute fails; this helper runs the cross-field rules in that
-/// case too, so the list is complete. Cross-field rules must therefore cope with values that broke an attribute.
+/// Unlike <see cref="Validator.TryValidateObject(object, ValidationContext, ICollection{ValidationResult}?, bool)"/>, which
+/// stops before <see cref="IValidatableObject.Validate"/> when an attribute fails, this helper runs the cross-field
+/// rules in that case too, so the list is complete. Cross-field rules must therefore cope with values that broke an attribute.
 /// Thread-safe; it keeps no state.
 /// </remarks>
 public static class OptionsValidation
@@ -48,11 +49,22 @@ public static class OptionsValidation
 
     private static List<string> Collect(object options, string memberPrefix, string plainPrefix)
     {
+        // Attributes property by property, then the cross-field rules exactly once: Validator.TryValidateObject would
+        // skip the cross-field rules whenever an attribute fails, hiding errors.
         var results = new List<ValidationResult>();
-        bool attributesValid = Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        if (!attributesValid && options is IValidatableObject validatable)
+        foreach (PropertyInfo property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            // The validator skipped the cross-field rules because an attribute failed; run them so nothing is hidden.
+            if (property.GetIndexParameters().Length > 0 || !property.IsDefined(typeof(ValidationAttribute), inherit: true))
+            {
+                continue;
+            }
+
+            var context = new ValidationContext(options) { MemberName = property.Name };
+            Validator.TryValidateProperty(property.GetValue(options), context, results);
+        }
+
+        if (options is IValidatableObject validatable)
+        {
             results.AddRange(validatable.Validate(new ValidationContext(options)));
         }
 

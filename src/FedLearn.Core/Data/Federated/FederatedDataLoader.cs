@@ -1,3 +1,4 @@
+using FedLearn.Options;
 using System.ComponentModel.DataAnnotations;
 using FedLearn.Partitioning;
 using Microsoft.Extensions.Options;
@@ -126,16 +127,6 @@ public sealed class FederatedDataLoader
     private static void EnsureValid(FederatedDataOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var results = new List<ValidationResult>();
-        var context = new ValidationContext(options);
-        if (!Validator.TryValidateObject(options, context, results, validateAllProperties: true))
-        {
-            // The validator skips the cross-field rules once an attribute fails; run them too, to list every error.
-            results.AddRange(options.Validate(context));
-            throw new OptionsValidationException(
-                nameof(FederatedDataOptions),
-                typeof(FederatedDataOptions),
-                results.Select(r => $"{string.Join(", ", r.MemberNames)}: {r.ErrorMessage}"));
-        }
+        OptionsValidation.ThrowIfInvalid(options, nameof(FederatedDataOptions));
     }
 }
