@@ -10,7 +10,7 @@ public sealed class TorchEvaluationTests
     [Test]
     public void Batched_evaluation_equals_one_record_at_a_time()
     {
-        DatasetView data = FashionMnist.Test(300).All();
+        DatasetView data = FashionMnistSamples.Test(300).All();
         using var model = new CnnModel(seed: 1);
         ModelWeights weights = model.GetWeights();
         using var other = new CnnModel(seed: 2);
@@ -26,8 +26,8 @@ public sealed class TorchEvaluationTests
     [Test]
     public async Task Central_evaluation_agrees_with_the_trainer()
     {
-        DatasetView test = FashionMnist.Test(200).All();
-        using var trainer = TorchTrainer.Create("mlp", FashionMnist.Train(10).All(), test);
+        DatasetView test = FashionMnistSamples.Test(200).All();
+        using var trainer = TorchTrainer.Create("mlp", FashionMnistSamples.Train(10).All(), test);
         using var model = new MlpModel(seed: 3);
         ModelWeights weights = model.GetWeights();
         using var central = new MlpModel(seed: 4);
@@ -42,7 +42,7 @@ public sealed class TorchEvaluationTests
     [Test]
     public void A_view_selects_the_records_it_names()
     {
-        LabeledDataset dataset = FashionMnist.Test(100);
+        LabeledDataset dataset = FashionMnistSamples.Test(100);
         using var model = new MlpModel(seed: 5);
         ModelWeights weights = model.GetWeights();
         int[] indices = [97, 3, 50, 3];
@@ -60,7 +60,7 @@ public sealed class TorchEvaluationTests
     public void An_empty_view_gives_empty_metrics()
     {
         using var model = new MlpModel(seed: 6);
-        var empty = new DatasetView(FashionMnist.Test(10), []);
+        var empty = new DatasetView(FashionMnistSamples.Test(10), []);
 
         Assert.That(TorchEvaluation.Evaluate(model, model.GetWeights(), empty), Is.EqualTo(EvaluationMetrics.Empty));
     }
@@ -72,7 +72,7 @@ public sealed class TorchEvaluationTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
 
-        Assert.Throws<OperationCanceledException>(() => TorchEvaluation.Evaluate(model, model.GetWeights(), FashionMnist.Test(10).All(), cancellationToken: cancelled.Token));
+        Assert.Throws<OperationCanceledException>(() => TorchEvaluation.Evaluate(model, model.GetWeights(), FashionMnistSamples.Test(10).All(), cancellationToken: cancelled.Token));
     }
 
     /// <summary>Reference: each record built on its own with torch.tensor, summed in double.</summary>

@@ -24,8 +24,8 @@ public sealed class TorchTrainerMemoryTests
             Assert.Ignore("Reads /proc/self/status, which only Linux has.");
         }
 
-        var train = FashionMnist.Train(640).All();
-        var test = FashionMnist.Test(256).All();
+        var train = FashionMnistSamples.Train(640).All();
+        var test = FashionMnistSamples.Test(256).All();
         using var trainer = TorchTrainer.Create("cnn", train, test);
         using var initialModel = new CnnModel(seed: 1);
         ModelWeights global = initialModel.GetWeights();

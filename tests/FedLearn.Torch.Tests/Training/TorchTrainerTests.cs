@@ -11,8 +11,8 @@ public sealed class TorchTrainerTests
     [Test]
     public async Task Mlp_learns_fashion_mnist_in_two_local_epochs()
     {
-        LabeledDataset train = FashionMnist.Train(6_000);
-        LabeledDataset test = FashionMnist.Test(1_000);
+        LabeledDataset train = FashionMnistSamples.Train(6_000);
+        LabeledDataset test = FashionMnistSamples.Test(1_000);
         using var trainer = TorchTrainer.Create("mlp", train.All(), test.All());
         using var initialModel = new MlpModel(seed: 1);
         ModelWeights initial = initialModel.GetWeights();
@@ -39,8 +39,8 @@ public sealed class TorchTrainerTests
     [Test]
     public async Task Cnn_trains_with_adam_and_keeps_the_layout()
     {
-        DatasetView train = FashionMnist.Train(1_000).All();
-        DatasetView test = FashionMnist.Test(500).All();
+        DatasetView train = FashionMnistSamples.Train(1_000).All();
+        DatasetView test = FashionMnistSamples.Test(500).All();
         using var trainer = TorchTrainer.Create("cnn", train, test, new TorchTrainerOptions { Optimizer = TorchOptimizerKind.Adam });
         using var initialModel = new CnnModel(seed: 2);
         ModelWeights initial = initialModel.GetWeights();
@@ -55,8 +55,8 @@ public sealed class TorchTrainerTests
     [Test]
     public async Task Same_seed_gives_bit_identical_weights_and_another_seed_does_not()
     {
-        DatasetView train = FashionMnist.Train(640).All();
-        DatasetView test = FashionMnist.Test(10).All();
+        DatasetView train = FashionMnistSamples.Train(640).All();
+        DatasetView test = FashionMnistSamples.Test(10).All();
         using var initialModel = new CnnModel(seed: 3);
         ModelWeights initial = initialModel.GetWeights();
         var config = new FitConfig { Round = 4, LocalEpochs = 2, BatchSize = 32, LearningRate = 0.02, Seed = 99 };
@@ -72,8 +72,8 @@ public sealed class TorchTrainerTests
     [Test]
     public async Task A_reused_trainer_gives_the_same_weights_as_a_fresh_one()
     {
-        DatasetView train = FashionMnist.Train(320).All();
-        DatasetView test = FashionMnist.Test(10).All();
+        DatasetView train = FashionMnistSamples.Train(320).All();
+        DatasetView test = FashionMnistSamples.Test(10).All();
         using var initialModel = new MlpModel(seed: 4);
         ModelWeights initial = initialModel.GetWeights();
         var config = new FitConfig { Round = 1, Seed = 5 };
@@ -89,8 +89,8 @@ public sealed class TorchTrainerTests
     [Test]
     public async Task FedProx_with_a_large_mu_stays_closer_to_the_global_weights()
     {
-        DatasetView train = FashionMnist.Train(1_000).All();
-        DatasetView test = FashionMnist.Test(10).All();
+        DatasetView train = FashionMnistSamples.Train(1_000).All();
+        DatasetView test = FashionMnistSamples.Test(10).All();
         using var initialModel = new MlpModel(seed: 5);
         ModelWeights global = initialModel.GetWeights();
         var config = new FitConfig { Round = 1, LocalEpochs = 2, BatchSize = 32, LearningRate = 0.01, Seed = 11 };
@@ -107,8 +107,8 @@ public sealed class TorchTrainerTests
     [Test]
     public async Task Mu_zero_is_plain_local_training()
     {
-        DatasetView train = FashionMnist.Train(320).All();
-        DatasetView test = FashionMnist.Test(10).All();
+        DatasetView train = FashionMnistSamples.Train(320).All();
+        DatasetView test = FashionMnistSamples.Test(10).All();
         using var initialModel = new MlpModel(seed: 6);
         ModelWeights global = initialModel.GetWeights();
         var config = new FitConfig { Round = 1, Seed = 12 };
@@ -122,8 +122,8 @@ public sealed class TorchTrainerTests
     [Test]
     public void A_cancelled_fit_stops_between_batches()
     {
-        DatasetView train = FashionMnist.Train(6_000).All();
-        DatasetView test = FashionMnist.Test(10).All();
+        DatasetView train = FashionMnistSamples.Train(6_000).All();
+        DatasetView test = FashionMnistSamples.Test(10).All();
         using var trainer = TorchTrainer.Create("cnn", train, test);
         using var initialModel = new CnnModel(seed: 7);
         ModelWeights initial = initialModel.GetWeights();
@@ -136,8 +136,8 @@ public sealed class TorchTrainerTests
     [Test]
     public async Task The_trainer_still_works_after_a_cancelled_fit()
     {
-        DatasetView train = FashionMnist.Train(320).All();
-        DatasetView test = FashionMnist.Test(100).All();
+        DatasetView train = FashionMnistSamples.Train(320).All();
+        DatasetView test = FashionMnistSamples.Test(100).All();
         using var trainer = TorchTrainer.Create("mlp", train, test);
         using var initialModel = new MlpModel(seed: 8);
         ModelWeights initial = initialModel.GetWeights();
@@ -152,7 +152,7 @@ public sealed class TorchTrainerTests
     [Test]
     public void Invalid_fit_config_lists_every_problem()
     {
-        using var trainer = TorchTrainer.Create("mlp", FashionMnist.Train(32).All(), FashionMnist.Test(10).All());
+        using var trainer = TorchTrainer.Create("mlp", FashionMnistSamples.Train(32).All(), FashionMnistSamples.Test(10).All());
         using var model = new MlpModel(seed: 9);
         var config = new FitConfig { Round = 1, BatchSize = 0, LearningRate = -1, ProximalMu = double.NaN, LocalEpochs = -2 };
 
@@ -164,7 +164,7 @@ public sealed class TorchTrainerTests
     [Test]
     public void Weights_of_another_model_are_rejected_naming_the_tensor()
     {
-        using var trainer = TorchTrainer.Create("mlp", FashionMnist.Train(32).All(), FashionMnist.Test(10).All());
+        using var trainer = TorchTrainer.Create("mlp", FashionMnistSamples.Train(32).All(), FashionMnistSamples.Test(10).All());
         using var cnn = new CnnModel(seed: 9);
 
         var error = Assert.ThrowsAsync<ArgumentException>(async () => await trainer.FitAsync(cnn.GetWeights(), new FitConfig { Round = 1 }, CancellationToken.None))!;
@@ -185,7 +185,7 @@ public sealed class TorchTrainerTests
             EvaluationBatchSize = 0,
         };
 
-        var error = Assert.Throws<OptionsValidationException>(() => TorchTrainer.Create("mlp", FashionMnist.Train(32).All(), FashionMnist.Test(10).All(), options))!;
+        var error = Assert.Throws<OptionsValidationException>(() => TorchTrainer.Create("mlp", FashionMnistSamples.Train(32).All(), FashionMnistSamples.Test(10).All(), options))!;
 
         Assert.That(error.Failures, Is.EquivalentTo(new[]
         {
@@ -202,7 +202,7 @@ public sealed class TorchTrainerTests
     {
         var options = new TorchTrainerOptions { Momentum = 0, Nesterov = true };
 
-        var error = Assert.Throws<OptionsValidationException>(() => TorchTrainer.Create("mlp", FashionMnist.Train(32).All(), FashionMnist.Test(10).All(), options))!;
+        var error = Assert.Throws<OptionsValidationException>(() => TorchTrainer.Create("mlp", FashionMnistSamples.Train(32).All(), FashionMnistSamples.Test(10).All(), options))!;
 
         Assert.That(error.Failures, Is.EqualTo(new[] { "TorchTrainerOptions.Nesterov: needs a positive Momentum." }));
     }
@@ -210,7 +210,7 @@ public sealed class TorchTrainerTests
     [Test]
     public async Task Empty_data_returns_the_global_weights_and_empty_metrics()
     {
-        LabeledDataset dataset = FashionMnist.Train(32);
+        LabeledDataset dataset = FashionMnistSamples.Train(32);
         var empty = new DatasetView(dataset, []);
         using var trainer = TorchTrainer.Create("mlp", empty, empty);
         using var model = new MlpModel(seed: 10);
@@ -229,7 +229,7 @@ public sealed class TorchTrainerTests
     [Test]
     public async Task The_trainer_does_not_modify_the_global_weights()
     {
-        using var trainer = TorchTrainer.Create("mlp", FashionMnist.Train(64).All(), FashionMnist.Test(10).All());
+        using var trainer = TorchTrainer.Create("mlp", FashionMnistSamples.Train(64).All(), FashionMnistSamples.Test(10).All());
         using var model = new MlpModel(seed: 11);
         ModelWeights global = model.GetWeights();
         int[] before = Bits(global);
