@@ -8,6 +8,7 @@ namespace FedLearn.Benchmarks.Core.Aggregation;
 /// against a straightforward scalar loop (the baseline) in the same run.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FederatedAveragingBenchmarks
 {
     private WeightedUpdate[] _updates = [];
