@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using FedLearn.Compression.Wire;
 
 namespace FedLearn.Compression.Quantization;
@@ -50,10 +51,35 @@ internal static class BitPacking
             return;
         }
 
-        var reader = new BitReader(source, section);
+        // The length was checked above, so the loop needs no per-code bounds test: it refills a 64-bit buffer
+        // 32 bits at a time while four bytes remain and byte by byte at the tail.
+        ulong buffer = 0;
+        int available = 0;
+        int position = 0;
+        ulong mask = (1UL << bits) - 1;
         for (int i = 0; i < codes.Length; i++)
         {
-            codes[i] = reader.Read(bits);
+            if (available < bits)
+            {
+                if (position + 4 <= source.Length)
+                {
+                    buffer |= (ulong)BinaryPrimitives.ReadUInt32LittleEndian(source[position..]) << available;
+                    position += 4;
+                    available += 32;
+                }
+                else
+                {
+                    while (available < bits)
+                    {
+                        buffer |= (ulong)source[position++] << available;
+                        available += 8;
+                    }
+                }
+            }
+
+            codes[i] = (uint)(buffer & mask);
+            buffer >>= bits;
+            available -= bits;
         }
     }
 }

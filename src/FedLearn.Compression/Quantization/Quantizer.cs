@@ -88,16 +88,18 @@ internal static class Quantizer
                     for (int i = 0; i < c.Length; i++)
                     {
                         // Rounding a near-maximal value up a level may pass float.MaxValue; clamp so the result stays finite.
+                        // Signs are random, so the sign goes in by bit arithmetic rather than an unpredictable branch.
                         float magnitude = (float)Math.Min((c[i] & magnitudeMask) * unit, float.MaxValue);
-                        y[i] = (c[i] >> magnitudeBits) != 0 ? -magnitude : magnitude;
+                        y[i] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(magnitude) | (int)((c[i] >> magnitudeBits) << 31));
                     }
 
                     break;
                 default:
-                    float scale = (float)a;
+                    int scaleBits = BitConverter.SingleToInt32Bits((float)a);
                     for (int i = 0; i < c.Length; i++)
                     {
-                        y[i] = c[i] != 0 ? scale : -scale;
+                        // Code 1 is +scale, code 0 is −scale: set the sign bit from the inverted code, without a branch.
+                        y[i] = BitConverter.Int32BitsToSingle(scaleBits | (int)((c[i] ^ 1u) << 31));
                     }
 
                     break;
