@@ -1,0 +1,222 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using FedLearn.Compression.Entropy;
+using FedLearn.Compression.ErrorFeedback;
+using FedLearn.Compression.Quantization;
+using FedLearn.Compression.TopK;
+using FedLearn.Compression.Wire;
+
+namespace FedLearn.Compression.Pipeline;
+
+/// <content>The encoder.</content>
+internal sealed partial class CompressionPipeline
+{
+    private const long TopKSeedPurpose = 0x544F504B;
+
+    /// <inheritdoc />
+    public EncodedUpdatePayload Compress(ReadOnlySpan<float> update, CompressionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        int n = update.Length;
+        if (n > _spec.MaxElementCount)
+        {
+            throw new ArgumentException($"The update has {n} elements, more than the configured maximum of {_spec.MaxElementCount}.", nameof(update));
+        }
+
+        EnsureFinite(update, nameof(update), "The update");
+        int m = _spec.KeptCount(n);
+        QuantizerSpec? quantizer = _spec.Quantizer;
+        int chunkCount = quantizer?.ChunkCount(m) ?? 0;
+
+        float[]? accumulatorRent = null, valueRent = null, sentRent = null;
+        int[]? indexRent = null;
+        uint[]? codeRent = null;
+        double[]? scaleRent = null;
+        try
+        {
+            ReadOnlySpan<float> x = update;
+            float[]? residual = null;
+            if (_spec.ErrorFeedback)
+            {
+                residual = ErrorFeedbackMemory.Residual(context.State, n);
+                accumulatorRent = ArrayPool<float>.Shared.Rent(n);
+                Span<float> accumulated = accumulatorRent.AsSpan(0, n);
+                TensorPrimitives.Add(update, residual, accumulated);
+                EnsureFinite(accumulated, nameof(update), "The update plus the error-feedback residual");
+                x = accumulated;
+            }
+
+            Span<int> indices = default;
+            ReadOnlySpan<float> values = x;
+            if (_spec.TopK)
+            {
+                indexRent = ArrayPool<int>.Shared.Rent(m);
+                valueRent = ArrayPool<float>.Shared.Rent(m);
+                indices = indexRent.AsSpan(0, m);
+                Span<float> kept = valueRent.AsSpan(0, m);
+                TopKSelector.Select(x, m, indices, Seeds.Derive(context.Seed, TopKSeedPurpose));
+                for (int j = 0; j < m; j++)
+                {
+                    kept[j] = x[indices[j]];
+                }
+
+                values = kept;
+            }
+
+            Span<uint> codes = default;
+            Span<double> scales = default;
+            if (quantizer is QuantizerSpec q)
+            {
+                codeRent = ArrayPool<uint>.Shared.Rent(m);
+                scaleRent = ArrayPool<double>.Shared.Rent(2 * chunkCount);
+                codes = codeRent.AsSpan(0, m);
+                scales = scaleRent.AsSpan(0, 2 * chunkCount);
+                Quantizer.Quantize(values, q, StochasticNoise.StreamSeed(context.Seed), codes, scales);
+            }
+
+            if (residual is not null)
+            {
+                // What the server will decode, computed by the decoder's own kernel so the residual is exact.
+                ReadOnlySpan<float> sent = values;
+                if (quantizer is QuantizerSpec q2)
+                {
+                    sentRent = ArrayPool<float>.Shared.Rent(m);
+                    Quantizer.Dequantize(codes, q2, scales, sentRent.AsSpan(0, m));
+                    sent = sentRent.AsSpan(0, m);
+                }
+
+                if (_spec.TopK)
+                {
+                    x.CopyTo(residual);
+                    for (int j = 0; j < m; j++)
+                    {
+                        residual[indices[j]] = x[indices[j]] - sent[j];
+                    }
+                }
+                else
+                {
+                    TensorPrimitives.Subtract(x, sent, residual);
+                }
+            }
+
+            byte[] payload = Write(n, indices, values, codes, scales);
+            return new EncodedUpdatePayload(payload, n);
+        }
+        finally
+        {
+            Return(accumulatorRent);
+            Return(valueRent);
+            Return(sentRent);
+            Return(indexRent);
+            Return(codeRent);
+            Return(scaleRent);
+        }
+    }
+
+    private byte[] Write(int n, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<uint> codes, ReadOnlySpan<double> scales)
+    {
+        QuantizerSpec? quantizer = _spec.Quantizer;
+        int m = values.Length;
+        int rice = 0;
+        long indexBytes = 0;
+        if (_spec.TopK)
+        {
+            if (_spec.Entropy)
+            {
+                rice = GolombRice.ChooseParameter(indices, out long bits);
+                indexBytes = (bits + 7) / 8;
+            }
+            else
+            {
+                indexBytes = BitPacking.PackedLength(m, IndexBits(n));
+            }
+        }
+
+        long scaleBytes = quantizer is QuantizerSpec q ? (long)q.ChunkCount(m) * q.ScaleBytes : 0;
+        long valueBytes = quantizer is not QuantizerSpec qv ? 4L * m
+            : _spec.EntropyCodesValues ? RansCodec.MaxEncodedLength(m, qv.Bits)
+            : BitPacking.PackedLength(m, qv.Bits);
+        long bound = WireHeader.Size + ParameterBlockSize + 12 + indexBytes + scaleBytes + valueBytes;
+        if (bound > Array.MaxLength)
+        {
+            throw new ArgumentException($"The encoded update would need {bound} bytes, more than one array can hold; use a smaller update or a stronger chain.");
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)bound);
+        try
+        {
+            var writer = new ByteWriter(buffer, WireHeader.Size);
+            writer.WriteByte((byte)(quantizer?.Bits ?? 0));
+            writer.WriteByte((byte)rice);
+            writer.WriteUInt16(0);
+            writer.WriteUInt32((uint)m);
+            writer.WriteUInt32((uint)(quantizer?.ChunkSize ?? 0));
+
+            if (_spec.TopK)
+            {
+                int length = _spec.Entropy
+                    ? GolombRice.Encode(indices, rice, writer.Rest[4..])
+                    : BitPacking.Pack(MemoryMarshal.Cast<int, uint>(indices), IndexBits(n), writer.Rest[4..]);
+                WriteSectionLength(ref writer, length);
+            }
+
+            if (quantizer is QuantizerSpec qs)
+            {
+                var scaleWriter = new ByteWriter(writer.Rest, 4);
+                for (int chunk = 0; chunk < qs.ChunkCount(m); chunk++)
+                {
+                    switch (qs.Scheme)
+                    {
+                        case QuantizationScheme.MinMax:
+                            scaleWriter.WriteSingle((float)scales[2 * chunk]);
+                            scaleWriter.WriteSingle((float)scales[(2 * chunk) + 1]);
+                            break;
+                        case QuantizationScheme.Norm:
+                            scaleWriter.WriteDouble(scales[2 * chunk]);
+                            break;
+                        default:
+                            scaleWriter.WriteSingle((float)scales[2 * chunk]);
+                            break;
+                    }
+                }
+
+                WriteSectionLength(ref writer, scaleWriter.Position - 4);
+
+                int valueLength = _spec.EntropyCodesValues
+                    ? RansCodec.Encode(codes, qs.Bits, writer.Rest[4..])
+                    : BitPacking.Pack(codes, qs.Bits, writer.Rest[4..]);
+                WriteSectionLength(ref writer, valueLength);
+            }
+            else
+            {
+                // Raw float32 values, little-endian (the byte order of every platform .NET 10 runs on).
+                int valueLength = 4 * m;
+                MemoryMarshal.AsBytes(values).CopyTo(writer.Rest[4..]);
+                WriteSectionLength(ref writer, valueLength);
+            }
+
+            byte[] payload = buffer.AsSpan(0, writer.Position).ToArray();
+            WireHeader.Write(payload, _spec.ChainId, n);
+            return payload;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void WriteSectionLength(ref ByteWriter writer, int length)
+    {
+        writer.WriteUInt32((uint)length);
+        writer.Advance(length);
+    }
+
+    private static void Return<T>(T[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Numerics.Tensors;
+
+namespace FedLearn.Compression.Pipeline;
+
+/// <summary>
+/// A codec chain as one <see cref="ICompressor"/>: optional error feedback, top-k, quantization and entropy coding,
+/// in that order, writing and reading the checked wire format (see <see cref="Wire.WireHeader"/> for the header).
+/// Body after the header: a 12-byte parameter block (quantization bits, Rice parameter, two reserved zero bytes,
+/// kept count, chunk size), then length-prefixed sections: indices (with top-k), scales (with quantization), values.
+/// Stateless and thread-safe; per-client state lives in <see cref="CompressionContext.State"/>.
+/// </summary>
+internal sealed partial class CompressionPipeline : ICompressor
+{
+    private const int ParameterBlockSize = 12;
+
+    private readonly PipelineSpec _spec;
+
+    public CompressionPipeline(PipelineSpec spec)
+    {
+        _spec = spec;
+    }
+
+    /// <inheritdoc />
+    public string Name => _spec.Name;
+
+    /// <summary>The validated description of the chain.</summary>
+    internal PipelineSpec Spec => _spec;
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+
+    private static void EnsureFinite(ReadOnlySpan<float> values, string parameterName, string what)
+    {
+        // IsFiniteAll is false for an empty span; an empty update has nothing non-finite in it.
+        if (values.IsEmpty || TensorPrimitives.IsFiniteAll(values))
+        {
+            return;
+        }
+
+        int index = 0;
+        while (float.IsFinite(values[index]))
+        {
+            index++;
+        }
+
+        throw new ArgumentException($"{what} must be finite, but element {index} is {values[index]}.", parameterName);
+    }
+
+    private static int IndexBits(int elementCount) => elementCount <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(elementCount - 1));
+}
