@@ -6,15 +6,17 @@ namespace FedLearn.Samples.Simulation;
 /// <summary>The command line: every option, its default, and the checks that make a bad option a one-line error.</summary>
 internal static class SimulationCommand
 {
-    public static readonly string[] Models = ["softmax"];
+    public static readonly string[] Models = ["cnn", "mlp", "softmax"];
+
+    public static readonly string[] Optimizers = ["sgd", "adam"];
 
     private static readonly Option<int> Clients = new("--clients") { Description = "Number of simulated clients.", DefaultValueFactory = _ => 10 };
     private static readonly Option<int> Rounds = new("--rounds") { Description = "Federated rounds.", DefaultValueFactory = _ => 20 };
     private static readonly Option<double> Fraction = new("--fraction") { Description = "Fraction of clients sampled per round, in (0, 1].", DefaultValueFactory = _ => 1.0 };
     private static readonly Option<int> LocalEpochs = new("--local-epochs") { Description = "Local epochs per round.", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> BatchSize = new("--batch-size") { Description = "Local mini-batch size.", DefaultValueFactory = _ => 32 };
-    private static readonly Option<double> Lr = new("--lr") { Description = "Client learning rate.", DefaultValueFactory = _ => 0.05 };
-    private static readonly Option<string> Model = new("--model") { Description = "Model: " + string.Join("|", Models) + ".", DefaultValueFactory = _ => "softmax" };
+    private static readonly Option<double> Lr = new("--lr") { Description = "Client learning rate.", DefaultValueFactory = _ => 0.02 };
+    private static readonly Option<string> Model = new("--model") { Description = "Model: cnn (2 conv + 2 linear), mlp, or softmax (plain C#, no TorchSharp).", DefaultValueFactory = _ => "cnn" };
     private static readonly Option<string> Partition = new("--partition") { Description = "iid | dirichlet:<alpha> | shards:<k>.", DefaultValueFactory = _ => "iid" };
     private static readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images." };
     private static readonly Option<ulong> Seed = new("--seed") { Description = "Run seed.", DefaultValueFactory = _ => 42UL };
@@ -25,12 +27,15 @@ internal static class SimulationCommand
     private static readonly Option<int> MaxParallelism = new("--max-parallelism") { Description = "Clients training at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
     private static readonly Option<int> EvaluateEvery = new("--evaluate-every") { Description = "Evaluate every N rounds (the last round always).", DefaultValueFactory = _ => 1 };
     private static readonly Option<double> FractionEvaluate = new("--fraction-evaluate") { Description = "Fraction of clients for federated evaluation (0 = none).", DefaultValueFactory = _ => 0.0 };
+    private static readonly Option<int?> Threads = new("--threads") { Description = "LibTorch threads per training client (default: cores / max-parallelism)." };
+    private static readonly Option<string> Compression = new("--compression") { Description = "Uplink codec chain, e.g. ef,topk:0.01,q:8,entropy (none = dense float32).", DefaultValueFactory = _ => "none" };
+    private static readonly Option<string> Optimizer = new("--optimizer") { Description = "Client optimizer for TorchSharp models: sgd (momentum 0.9) | adam.", DefaultValueFactory = _ => "sgd" };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir") { Description = "Save a checkpoint after each round here, and resume from it." };
 
     public static RootCommand Create()
     {
         var root = new RootCommand("Federated learning on Fashion-MNIST, simulated in one process.");
-        foreach (Option option in new Option[] { Clients, Rounds, Fraction, LocalEpochs, BatchSize, Lr, Model, Partition, TrainSubset, Seed, DataDir, Output, ServerOptimizer, ServerLr, MaxParallelism, EvaluateEvery, FractionEvaluate, CheckpointDir })
+        foreach (Option option in new Option[] { Clients, Rounds, Fraction, LocalEpochs, BatchSize, Lr, Model, Partition, TrainSubset, Seed, DataDir, Output, ServerOptimizer, ServerLr, MaxParallelism, EvaluateEvery, FractionEvaluate, CheckpointDir, Threads, Compression, Optimizer })
         {
             root.Options.Add(option);
         }
@@ -61,7 +66,16 @@ internal static class SimulationCommand
             EvaluateEvery = Positive(result.GetValue(EvaluateEvery), "--evaluate-every"),
             FractionEvaluate = result.GetValue(FractionEvaluate),
             CheckpointDir = result.GetValue(CheckpointDir),
+            Compression = result.GetValue(Compression)!.Trim(),
+            Optimizer = result.GetValue(Optimizer)!.Trim().ToLowerInvariant(),
         };
+        int parallelism = settings.MaxParallelism;
+        settings = settings with { Threads = Positive(result.GetValue(Threads) ?? Math.Max(1, Environment.ProcessorCount / parallelism), "--threads") };
+
+        if (!Optimizers.Contains(settings.Optimizer))
+        {
+            throw new UsageException($"--optimizer must be one of {string.Join(", ", Optimizers)}, got '{settings.Optimizer}'.");
+        }
 
         if (!(settings.Fraction > 0 && settings.Fraction <= 1))
         {

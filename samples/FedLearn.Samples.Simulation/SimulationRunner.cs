@@ -15,10 +15,14 @@ internal static class SimulationRunner
         var wall = Stopwatch.StartNew();
         FederatedDataLoader data = LoadData(settings);
         IServerOptimizer optimizer = Parse("--server-optimizer", () => ServerOptimizers.Parse(settings.ServerOptimizer, settings.ServerLr));
+        ICompressor? compressor = settings.Compression is "none" or ""
+            ? null
+            : Parse("--compression", () => Compression.CompressionPipelineBuilder.Parse(settings.Compression).Build());
         ModelSetup model = ModelSetup.Create(settings, data);
 
-        output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters), server optimizer {optimizer.Name}, {data.Train.Count:N0} training images");
+        output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters) on {model.Device}, server optimizer {optimizer.Name}, uplink {compressor?.Name ?? "dense"}, {Enumerable.Range(0, data.ClientCount).Sum(i => data.GetClient(i).Train.Count):N0} training images (80% of each client's share; the rest is its local test set)");
         var progress = new ConsoleProgress(output, settings.Rounds);
+        var memory = new MemoryProbe();
         var serverOptions = new FederatedServerOptions
         {
             Rounds = settings.Rounds,
@@ -40,20 +44,22 @@ internal static class SimulationRunner
             Aggregator = new Aggregation.FederatedAveraging(),
             Optimizer = optimizer,
             CentralEvaluator = model.CentralEvaluator,
-            Observers = [progress],
+            Compressor = compressor,
+            Observers = [progress, memory],
         };
         var simulation = new FederatedSimulation(
             new SimulationOptions { ClientCount = settings.Clients, MaxParallelism = settings.MaxParallelism },
             serverOptions,
             model.InitialWeights,
             pipeline,
-            model.CreateTrainer);
+            model.CreateTrainer,
+            compressor is null ? null : _ => new Client.ClientPipeline { Compressor = compressor });
 
         FederatedRunResult run = await progress.RunAsync(() => simulation.RunAsync(cancellationToken)).ConfigureAwait(false);
         wall.Stop();
 
         Directory.CreateDirectory(settings.Output);
-        SimulationSummary summary = SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed);
+        SimulationSummary summary = SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed, memory);
         SummaryWriter.Write(summary, settings.Output);
         SafeTensors.WriteFile(run.FinalWeights, Path.Combine(settings.Output, "model.safetensors"), new Dictionary<string, string> { ["format"] = "pt" });
         AccuracyPlot.Write(summary, Path.Combine(settings.Output, "accuracy.png"));
@@ -84,6 +90,10 @@ internal static class SimulationRunner
         {
             string message = exception.ParamName is null ? exception.Message : exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal);
             throw new UsageException($"{option}: {message.ReplaceLineEndings(" ")}");
+        }
+        catch (FedLearnFormatException exception)
+        {
+            throw new UsageException($"{option}: {exception.Message.ReplaceLineEndings(" ")}");
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException exception)
         {

@@ -13,9 +13,9 @@ internal sealed record SimulationSettings
 
     public int BatchSize { get; init; } = 32;
 
-    public double Lr { get; init; } = 0.05;
+    public double Lr { get; init; } = 0.02;
 
-    public string Model { get; init; } = "softmax";
+    public string Model { get; init; } = "cnn";
 
     public string Partition { get; init; } = "iid";
 
@@ -38,4 +38,10 @@ internal sealed record SimulationSettings
     public double FractionEvaluate { get; init; }
 
     public string? CheckpointDir { get; init; }
+
+    public int Threads { get; init; } = 1;
+
+    public string Compression { get; init; } = "none";
+
+    public string Optimizer { get; init; } = "sgd";
 }

@@ -13,23 +13,27 @@ internal sealed record SimulationSummary(
     long TotalDenseBytesUp,
     double WallSeconds,
     int ModelParameters,
-    long PeakMemoryBytes)
+    long PeakMemoryBytes,
+    double? CompressionRatio)
 {
-    public static SimulationSummary From(SimulationSettings settings, FederatedRunResult run, int parameters, TimeSpan wall)
+    public static SimulationSummary From(SimulationSettings settings, FederatedRunResult run, int parameters, TimeSpan wall, MemoryProbe memory)
     {
-        RoundRow[] rows = run.Rounds.Select(RoundRow.From).ToArray();
+        RoundRow[] rows = run.Rounds.Select(r => RoundRow.From(r, memory.ResidentBytesAfter(r.Round))).ToArray();
+        long up = rows.Sum(r => r.BytesUp);
+        long dense = rows.Sum(r => r.DenseBytesUp);
         RoundRow? last = rows.LastOrDefault(r => r.Accuracy is not null);
         return new SimulationSummary(
             settings,
             rows,
             last?.Accuracy,
             last?.Loss,
-            rows.Sum(r => r.BytesUp),
+            up,
             rows.Sum(r => r.BytesDown),
-            rows.Sum(r => r.DenseBytesUp),
+            dense,
             wall.TotalSeconds,
             parameters,
-            PeakMemory.ReadBytes());
+            PeakMemory.ReadBytes(),
+            up > 0 ? (double)dense / up : null);
     }
 }
 
@@ -51,9 +55,11 @@ internal sealed record RoundRow(
     double FitSeconds,
     double SlowestClientSeconds,
     double OverheadSeconds,
+    double? CompressionRatio,
+    long ResidentBytes,
     string? FailureReason)
 {
-    public static RoundRow From(RoundResult result)
+    public static RoundRow From(RoundResult result, long residentBytes)
     {
         RoundTimings t = result.Timings;
         // Overhead: the round minus local training (the slowest client, which bounds the fit stage) and evaluation.
@@ -75,6 +81,8 @@ internal sealed record RoundRow(
             t.Fit.TotalSeconds,
             t.SlowestClientTraining.TotalSeconds,
             overhead,
+            result.BytesUp > 0 ? (double)result.DenseBytesUp / result.BytesUp : null,
+            residentBytes,
             result.FailureReason);
     }
 }
