@@ -111,6 +111,19 @@ internal static class SimulationCommand
             throw new UsageException($"--partition: {exception.Message.Replace($" (Parameter '{exception.ParamName}')", string.Empty, StringComparison.Ordinal)}");
         }
 
+        if (settings.Compression is not ("none" or ""))
+        {
+            try
+            {
+                _ = FedLearn.Compression.CompressionPipelineBuilder.Parse(settings.Compression).Build();
+            }
+            catch (Exception exception) when (exception is ArgumentException or FedLearnFormatException or Microsoft.Extensions.Options.OptionsValidationException)
+            {
+                string message = exception is Microsoft.Extensions.Options.OptionsValidationException validation ? string.Join("; ", validation.Failures) : exception.Message;
+                throw new UsageException($"--compression: {message.ReplaceLineEndings(" ")}");
+            }
+        }
+
         if (settings.TrainSubset is <= 0)
         {
             throw new UsageException($"--train-subset must be positive, got {settings.TrainSubset}.");
