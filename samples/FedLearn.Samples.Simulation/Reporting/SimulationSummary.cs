@@ -18,7 +18,7 @@ internal sealed record SimulationSummary(
 {
     public static SimulationSummary From(SimulationSettings settings, FederatedRunResult run, int parameters, TimeSpan wall, MemoryProbe memory)
     {
-        RoundRow[] rows = run.Rounds.Select(r => RoundRow.From(r, memory.ResidentBytesAfter(r.Round))).ToArray();
+        RoundRow[] rows = run.Rounds.Select(r => RoundRow.From(r, memory.ResidentBytesAfter(r.Round), Math.Min(settings.MaxParallelism, Math.Max(1, r.Sampled.Count)))).ToArray();
         long up = rows.Sum(r => r.BytesUp);
         long dense = rows.Sum(r => r.DenseBytesUp);
         RoundRow? last = rows.LastOrDefault(r => r.Accuracy is not null);
@@ -54,16 +54,21 @@ internal sealed record RoundRow(
     double Seconds,
     double FitSeconds,
     double SlowestClientSeconds,
+    double ClientTrainingSeconds,
+    double EvaluateSeconds,
     double OverheadSeconds,
     double? CompressionRatio,
     long ResidentBytes,
     string? FailureReason)
 {
-    public static RoundRow From(RoundResult result, long residentBytes)
+    public static RoundRow From(RoundResult result, long residentBytes, int parallelism)
     {
         RoundTimings t = result.Timings;
-        // Overhead: the round minus local training (the slowest client, which bounds the fit stage) and evaluation.
-        double overhead = Math.Max(0, t.Total.TotalSeconds - t.SlowestClientTraining.TotalSeconds - t.Evaluate.TotalSeconds);
+        // Overhead: the round minus local training and evaluation. Clients train `parallelism` at a time, so local
+        // training occupies about (sum of the clients' training times) / parallelism of the round's wall time; the rest
+        // (dispatch, delta and encoding on the client, decoding, aggregation, the optimizer step, checkpoints) is overhead.
+        double training = Math.Max(t.SlowestClientTraining.TotalSeconds, t.TotalClientTraining.TotalSeconds / parallelism);
+        double overhead = Math.Max(0, t.Total.TotalSeconds - training - t.Evaluate.TotalSeconds);
         return new RoundRow(
             result.Round,
             result.Succeeded,
@@ -80,6 +85,8 @@ internal sealed record RoundRow(
             t.Total.TotalSeconds,
             t.Fit.TotalSeconds,
             t.SlowestClientTraining.TotalSeconds,
+            t.TotalClientTraining.TotalSeconds,
+            t.Evaluate.TotalSeconds,
             overhead,
             result.BytesUp > 0 ? (double)result.DenseBytesUp / result.BytesUp : null,
             residentBytes,

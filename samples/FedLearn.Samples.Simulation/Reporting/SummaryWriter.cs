@@ -17,7 +17,7 @@ internal static class SummaryWriter
     {
         File.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(summary, Json));
 
-        var csv = new StringBuilder("round,succeeded,accuracy,loss,train_loss,bytes_up,bytes_down,dense_bytes_up,clients_sampled,clients_responded,clients_failed,seconds,fit_seconds,slowest_client_seconds,overhead_seconds,compression_ratio,resident_bytes\n");
+        var csv = new StringBuilder("round,succeeded,accuracy,loss,train_loss,bytes_up,bytes_down,dense_bytes_up,clients_sampled,clients_responded,clients_failed,seconds,fit_seconds,slowest_client_seconds,client_training_seconds,evaluate_seconds,overhead_seconds,compression_ratio,resident_bytes\n");
         foreach (RoundRow r in summary.Rounds)
         {
             csv.AppendLine(string.Join(',',
@@ -35,6 +35,8 @@ internal static class SummaryWriter
                 Number(r.Seconds),
                 Number(r.FitSeconds),
                 Number(r.SlowestClientSeconds),
+                Number(r.ClientTrainingSeconds),
+                Number(r.EvaluateSeconds),
                 Number(r.OverheadSeconds),
                 Number(r.CompressionRatio),
                 r.ResidentBytes.ToString(CultureInfo.InvariantCulture)));

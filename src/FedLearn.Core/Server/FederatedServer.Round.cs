@@ -49,6 +49,7 @@ public sealed partial class FederatedServer
         var trainingParts = new List<EvaluationMetrics>();
         long bytesUp = 0;
         TimeSpan slowest = TimeSpan.Zero;
+        TimeSpan trainingSum = TimeSpan.Zero;
         foreach ((string clientId, ClientMessage reply) in fit.Replies)
         {
             bytesUp += reply.ByteSize;
@@ -61,6 +62,7 @@ public sealed partial class FederatedServer
             updates.Add(new WeightedUpdate(clientId, values, update.ExampleCount));
             trainingParts.Add(new EvaluationMetrics(update.Metrics.Loss, update.Metrics.Accuracy, update.ExampleCount));
             slowest = update.Metrics.Duration > slowest ? update.Metrics.Duration : slowest;
+            trainingSum += update.Metrics.Duration;
         }
 
         IReadOnlyList<ClientFlag> flagged = _pipeline.Screener?.Screen(round, updates) ?? [];
@@ -74,7 +76,7 @@ public sealed partial class FederatedServer
 
         TimeSpan decodeTime = decodeWatch.Elapsed;
         long bytesDown = sampled.Length * ((long)global.Length * sizeof(float));
-        var timings = new RoundTimings { WaitForClients = waited, Fit = fitTime, SlowestClientTraining = slowest, Decode = decodeTime };
+        var timings = new RoundTimings { WaitForClients = waited, Fit = fitTime, SlowestClientTraining = slowest, TotalClientTraining = trainingSum, Decode = decodeTime };
         RoundResult partial = new()
         {
             Round = round,

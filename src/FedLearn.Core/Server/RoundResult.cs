@@ -73,6 +73,9 @@ public sealed record RoundTimings
     /// <summary>Longest single client's own local training time, as reported by the clients.</summary>
     public TimeSpan SlowestClientTraining { get; init; }
 
+    /// <summary>Sum of the clients' own local training times, as reported by the clients.</summary>
+    public TimeSpan TotalClientTraining { get; init; }
+
     /// <summary>Decoding, validating and screening updates.</summary>
     public TimeSpan Decode { get; init; }
 
