@@ -28,6 +28,18 @@ Console.WriteLine("Heterogeneous history [(σ 1.0, q 1e-5, 10 steps), (σ 3.0, q
 Console.WriteLine($"ε = {mixedSpent.Epsilon:F6} at α = {mixedSpent.Order} (reference: 0.336 at α = 23)");
 
 Console.WriteLine();
+Console.WriteLine("## PRV accountant next to RDP (δ = 1e-6, ε_error = 0.01; PRV's upper bound is the figure to report)");
+Console.WriteLine();
+Console.WriteLine("| σ | q | steps | ε RDP | ε PRV lower | ε PRV estimate | ε PRV upper | reference PRV ε |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+PrvRow(0.8, 0.001, 100, 0.270403364058018680360362395731);
+PrvRow(1.5, 0.05, 100, 1.95385313568420015961635272106);
+PrvRow(0.8, 0.2, 100, 24.3336641779225644199868838768);
+PrvRow(1.5, 0.05, 1000, 6.20996924657726712126759593957);
+PrvRow(3.0, 0.05, 20000, 13.9611146992367061159256991232);
+PrvRow(2.0, 0.001, 100000, 0.706719901081851564761393547087);
+
+Console.WriteLine();
 Console.WriteLine("## Noise calibration (doubling from [0, 10], then bisection until target − ε ≤ tolerance)");
 Console.WriteLine();
 Console.WriteLine("| target ε | δ | q | steps | tolerance | σ (FedLearn) | ε at σ | reference σ |");
@@ -65,6 +77,16 @@ static void Row(double sigma, double q, long steps, double delta, double? refere
     string referenceText = reference is double r ? r.ToString("R", CultureInfo.InvariantCulture) : "—";
     string difference = reference is double e ? (Math.Abs(spent.Epsilon - e) / e).ToString("E2", CultureInfo.InvariantCulture) : "—";
     Console.WriteLine($"| {sigma} | {q:G6} | {steps} | {delta:G} | {spent.Epsilon:F8} | {spent.Order} | {referenceText} | {difference} |");
+}
+
+static void PrvRow(double sigma, double q, long steps, double reference)
+{
+    var rdp = new RdpAccountant();
+    rdp.AddSteps(sigma, q, steps);
+    var prv = new PrvAccountant();
+    prv.AddSteps(sigma, q, steps);
+    PrvEpsilon epsilon = prv.GetEpsilon(1e-6);
+    Console.WriteLine($"| {sigma} | {q} | {steps} | {rdp.GetEpsilon(1e-6):F6} | {epsilon.Lower:F6} | {epsilon.Estimate:F6} | {epsilon.Upper:F6} | {reference:F6} |");
 }
 
 static void Calibrate(double target, double delta, double q, long steps, double tolerance, string reference)
