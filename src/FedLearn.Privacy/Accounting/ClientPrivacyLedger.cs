@@ -21,6 +21,7 @@ namespace FedLearn.Privacy.Accounting;
 public sealed class ClientPrivacyLedger
 {
     private readonly IReadOnlyList<double> _orders;
+    private readonly Dictionary<(double Sigma, double Q), double[]> _curves = [];
     private readonly ClientLedgerMode _mode;
     private readonly RdpAccountant _server;
     private readonly Dictionary<string, RdpAccountant> _clients = new(StringComparer.Ordinal);
@@ -38,7 +39,7 @@ public sealed class ClientPrivacyLedger
 
         _mode = mode;
         _orders = orders ?? RdpOrders.Default;
-        _server = new RdpAccountant(_orders);
+        _server = new RdpAccountant(_orders, _curves);
     }
 
     /// <summary>Number of rounds recorded.</summary>
@@ -69,7 +70,7 @@ public sealed class ClientPrivacyLedger
         {
             if (!_clients.TryGetValue(id, out RdpAccountant? accountant))
             {
-                accountant = new RdpAccountant(_orders);
+                accountant = new RdpAccountant(_orders, _curves);
                 _clients.Add(id, accountant);
             }
 

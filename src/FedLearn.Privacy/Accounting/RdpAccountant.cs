@@ -18,7 +18,7 @@ public sealed class RdpAccountant
 {
     private readonly double[] _orders;
     private readonly List<PrivacyStep> _history = [];
-    private readonly Dictionary<(double Sigma, double Q), double[]> _perStepRdp = [];
+    private readonly Dictionary<(double Sigma, double Q), double[]> _perStepRdp;
 
     /// <summary>Creates an accountant over <see cref="RdpOrders.Default"/>.</summary>
     public RdpAccountant()
@@ -32,8 +32,16 @@ public sealed class RdpAccountant
     /// <exception cref="ArgumentException"><paramref name="orders"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An order is not &gt; 1.</exception>
     public RdpAccountant(IEnumerable<double> orders)
+        : this(orders, [])
+    {
+    }
+
+    // Accountants over the same orders may share the per-step RDP curves (a ledger of thousands of clients that all
+    // use the same σ and q computes each curve once).
+    internal RdpAccountant(IEnumerable<double> orders, Dictionary<(double Sigma, double Q), double[]> sharedCurves)
     {
         ArgumentNullException.ThrowIfNull(orders);
+        _perStepRdp = sharedCurves;
         _orders = [.. orders];
         if (_orders.Length == 0)
         {

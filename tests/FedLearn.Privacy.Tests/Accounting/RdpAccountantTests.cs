@@ -38,4 +38,53 @@ public sealed class RdpAccountantTests
         Assert.That(spent.Order, Is.EqualTo(23));
         Assert.That(accountant.History, Has.Count.EqualTo(2));
     }
+
+    [Test]
+    public void Merges_consecutive_identical_steps_and_keeps_changes_apart()
+    {
+        var accountant = new RdpAccountant();
+        accountant.Step(1.0, 0.01);
+        accountant.Step(1.0, 0.01);
+        accountant.Step(2.0, 0.01);
+        accountant.AddSteps(1.0, 0.01, 3);
+        accountant.AddSteps(1.0, 0.01, 0);
+
+        Assert.That(accountant.History, Is.EqualTo(new[] { new PrivacyStep(1.0, 0.01, 2), new PrivacyStep(2.0, 0.01, 1), new PrivacyStep(1.0, 0.01, 3) }));
+        Assert.That(accountant.StepCount, Is.EqualTo(6));
+
+        // Composition is additive: the three entries give the RDP of 5 steps at σ = 1 plus 1 step at σ = 2.
+        double[] expected = new double[accountant.Orders.Count];
+        double[] part = new double[accountant.Orders.Count];
+        SubsampledGaussianRdp.Compute(1.0, 0.01, 5, [.. accountant.Orders], expected);
+        SubsampledGaussianRdp.Compute(2.0, 0.01, 1, [.. accountant.Orders], part);
+        double[] actual = accountant.GetRdp();
+        for (int k = 0; k < expected.Length; k++)
+        {
+            Assert.That(actual[k], Is.EqualTo(expected[k] + part[k]).Within(1e-12).Percent);
+        }
+
+        accountant.Reset();
+        Assert.That(accountant.History, Is.Empty);
+        Assert.That(accountant.GetSpent(1e-5), Is.EqualTo(new PrivacySpent(0, 1e-5, double.NaN)));
+    }
+
+    [Test]
+    public void No_noise_means_no_guarantee()
+    {
+        var accountant = new RdpAccountant();
+        accountant.Step(0.0, 0.5);
+
+        Assert.That(accountant.GetEpsilon(1e-5), Is.EqualTo(double.PositiveInfinity));
+    }
+
+    [Test]
+    public void Rejects_bad_orders_and_parameters()
+    {
+        Assert.That(() => new RdpAccountant([]), Throws.ArgumentException.With.Message.Contains("at least one order"));
+        Assert.That(() => new RdpAccountant([2.0, 0.5]), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("greater than 1"));
+        var accountant = new RdpAccountant();
+        Assert.That(() => accountant.Step(1.0, -0.1), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("sampleRate"));
+        Assert.That(() => accountant.AddSteps(1.0, 0.1, -1), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("steps"));
+        Assert.That(() => accountant.GetSpent(1.5), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("delta"));
+    }
 }
