@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace FedLearn.Privacy.Mechanisms;
@@ -47,22 +48,51 @@ public static class L2Clipping
     /// <exception cref="ArgumentException">A value is NaN or infinite; the message gives its index.</exception>
     public static double Norm(ReadOnlySpan<float> values)
     {
-        // TensorPrimitives.Norm accumulates in single precision, which is not enough to certify ‖x‖ ≤ C exactly.
-        double sum = 0;
-        for (int i = 0; i < values.Length; i++)
+        // TensorPrimitives.Norm accumulates in single precision, which is not enough to certify ‖x‖ ≤ C exactly, so
+        // the squares are summed in double. The sum of squares of finite floats cannot overflow a double, so a
+        // non-finite sum means a non-finite input, which is then located for the message.
+        double sum = SumOfSquares(values);
+        if (!double.IsFinite(sum))
         {
-            double v = values[i];
-            if (!double.IsFinite(v))
+            for (int i = 0; i < values.Length; i++)
             {
-                throw new ArgumentException(
-                    $"The vector has a non-finite value ({values[i].ToString(CultureInfo.InvariantCulture)}) at index {i}; it cannot be clipped.",
-                    nameof(values));
+                if (!float.IsFinite(values[i]))
+                {
+                    throw new ArgumentException(
+                        $"The vector has a non-finite value ({values[i].ToString(CultureInfo.InvariantCulture)}) at index {i}; it cannot be clipped.",
+                        nameof(values));
+                }
             }
-
-            sum += v * v;
         }
 
         return Math.Sqrt(sum);
+    }
+
+    // Σ (double)xᵢ², widening each float vector into two double vectors.
+    private static double SumOfSquares(ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        double sum = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
+        {
+            Vector<double> accumulator = Vector<double>.Zero;
+            int last = values.Length - Vector<float>.Count;
+            for (; i <= last; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(values[i..]), out Vector<double> low, out Vector<double> high);
+                accumulator += (low * low) + (high * high);
+            }
+
+            sum = Vector.Sum(accumulator);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            double v = values[i];
+            sum += v * v;
+        }
+
+        return sum;
     }
 
     internal static void CheckMaxNorm(double maxNorm)

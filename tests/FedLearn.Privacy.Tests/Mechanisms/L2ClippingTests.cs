@@ -60,4 +60,21 @@ public sealed class L2ClippingTests
         Assert.That(() => L2Clipping.ClipInPlace(new[] { 1f }, 0.0), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("maxNorm"));
         Assert.That(() => L2Clipping.ClipInPlace(new[] { 1f }, double.PositiveInfinity), Throws.TypeOf<ArgumentOutOfRangeException>());
     }
+
+    [Test]
+    public void The_norm_matches_a_scalar_double_reference_for_every_length_up_to_300()
+    {
+        var random = new DeterministicRandom(12);
+        for (int length = 0; length <= 300; length++)
+        {
+            float[] values = [.. Enumerable.Range(0, length).Select(_ => (float)(random.NextGaussian() * 3))];
+            double reference = Math.Sqrt(values.Sum(v => (double)v * v));
+
+            Assert.That(L2Clipping.Norm(values), Is.EqualTo(reference).Within(1e-13).Percent, $"length {length}");
+        }
+
+        float[] withInfinity = new float[40];
+        withInfinity[37] = float.PositiveInfinity;
+        Assert.That(() => L2Clipping.Norm(withInfinity), Throws.ArgumentException.With.Message.Contains("index 37"));
+    }
 }
