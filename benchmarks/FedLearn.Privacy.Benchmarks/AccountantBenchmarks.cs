@@ -5,6 +5,7 @@ namespace FedLearn.Privacy.Benchmarks;
 
 // What DP-SGD pays to report ε after a step: a query on an accountant whose RDP curve is cached (the usual case)
 // against one that must compute the curve first (a new (σ, q) pair), at Opacus's 151 default orders.
+[MedianColumn]
 public class AccountantBenchmarks
 {
     private readonly RdpAccountant _warm = new();

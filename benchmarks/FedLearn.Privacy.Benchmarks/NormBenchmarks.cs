@@ -9,6 +9,7 @@ namespace FedLearn.Privacy.Benchmarks;
 // that costs against TensorPrimitives' single-precision norm, and what the widening vector loop saves over a
 // scalar double loop. Sizes: the softmax-regression model (7,850 parameters) and a 1M-parameter CNN.
 [MemoryDiagnoser]
+[MedianColumn]
 public class NormBenchmarks
 {
     private float[] _values = [];
