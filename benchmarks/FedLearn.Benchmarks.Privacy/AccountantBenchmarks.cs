@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using FedLearn.Privacy.Accounting;
 
-namespace FedLearn.Privacy.Benchmarks;
+namespace FedLearn.Benchmarks.Privacy;
 
 // What DP-SGD pays to report ε after a step: a query on an accountant whose RDP curve is cached (the usual case)
 // against one that must compute the curve first (a new (σ, q) pair), at Opacus's 151 default orders.

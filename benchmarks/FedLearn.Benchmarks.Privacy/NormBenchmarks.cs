@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using FedLearn;
 using FedLearn.Privacy.Mechanisms;
 
-namespace FedLearn.Privacy.Benchmarks;
+namespace FedLearn.Benchmarks.Privacy;
 
 // The L2 norm behind clipping is accumulated in double (so that ‖clipped‖ ≤ C can be certified); this measures what
 // that costs against TensorPrimitives' single-precision norm, and what the widening vector loop saves over a
