@@ -10,10 +10,11 @@ namespace FedLearn.Robust.Kernels;
 /// <remarks>Holds references to the caller's vectors; never writes to them.</remarks>
 internal sealed class UpdateSet
 {
-    private UpdateSet(string[] ids, ReadOnlyMemory<float>[] rows, int length)
+    private UpdateSet(string[] ids, ReadOnlyMemory<float>[] rows, double[] weights, int length)
     {
         Ids = ids;
         Rows = rows;
+        Weights = weights;
         Length = length;
     }
 
@@ -22,6 +23,9 @@ internal sealed class UpdateSet
 
     /// <summary>The update vectors, in the order of <see cref="Ids"/>.</summary>
     public ReadOnlyMemory<float>[] Rows { get; }
+
+    /// <summary>The weights the clients reported, in the order of <see cref="Ids"/> (passed through by pre-aggregators).</summary>
+    public double[] Weights { get; }
 
     /// <summary>Number of updates.</summary>
     public int Count => Rows.Length;
@@ -70,13 +74,15 @@ internal sealed class UpdateSet
         Array.Sort(order, (a, b) => string.CompareOrdinal(updates[a].ClientId, updates[b].ClientId));
         string[] ids = new string[order.Length];
         var rows = new ReadOnlyMemory<float>[order.Length];
+        double[] weights = new double[order.Length];
         for (int k = 0; k < order.Length; k++)
         {
             ids[k] = updates[order[k]].ClientId;
             rows[k] = updates[order[k]].Values;
+            weights[k] = updates[order[k]].Weight;
         }
 
-        return new UpdateSet(ids, rows, destination.Length);
+        return new UpdateSet(ids, rows, weights, destination.Length);
     }
 
     /// <summary>Throws unless <paramref name="f"/> satisfies n &gt; <paramref name="factor"/>·f + <paramref name="offset"/>.</summary>
