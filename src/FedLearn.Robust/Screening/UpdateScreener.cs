@@ -105,7 +105,6 @@ public sealed class UpdateScreener : IUpdateScreener
             norms[i] = VectorMath.Norm(finite[i].Values.Span);
         }
 
-        double[] normZ = ModifiedZ(norms);
         float[] center = new float[length];
         CoordinateWise.Reduce(finite.Select(u => u.Values).ToArray(), center, default(MedianReducer));
         double centerNorm = VectorMath.Norm(center);
@@ -116,13 +115,22 @@ public sealed class UpdateScreener : IUpdateScreener
         }
 
         // Only a cosine below the others' is suspicious: the z-score is one-sided.
-        double[] cosineZ = ModifiedZ(cosines);
+        double[] cosineZ = ModifiedZ(cosines, cosines);
+        bool[] misaligned = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            misaligned[i] = centerNorm > 0 && (-cosineZ[i] > _options.CosineThreshold || cosines[i] < (_options.MinCosine ?? double.NegativeInfinity));
+        }
+
+        // The norm statistics come from the updates that point the right way: attackers that all send vectors of
+        // one length (Gaussian noise) would otherwise shrink the MAD and push long honest updates over the threshold.
+        double[] aligned = norms.Where((_, i) => !misaligned[i]).ToArray();
+        double[] normZ = ModifiedZ(norms, aligned.Length >= UpdateScreenerDefaults.MinimumForStatistics ? aligned : norms);
         var flags = new List<ClientFlag>();
         for (int i = 0; i < n; i++)
         {
             bool longOrShort = Math.Abs(normZ[i]) > _options.NormThreshold;
-            bool misaligned = centerNorm > 0 && (-cosineZ[i] > _options.CosineThreshold || cosines[i] < (_options.MinCosine ?? double.NegativeInfinity));
-            if (!longOrShort && !misaligned)
+            if (!longOrShort && !misaligned[i])
             {
                 continue;
             }
@@ -133,24 +141,24 @@ public sealed class UpdateScreener : IUpdateScreener
                 reasons.Add(string.Create(CultureInfo.InvariantCulture, $"norm {norms[i]:G4} has z-score {normZ[i]:F1}"));
             }
 
-            if (misaligned)
+            if (misaligned[i])
             {
                 reasons.Add(string.Create(CultureInfo.InvariantCulture, $"cosine to the robust centre {cosines[i]:F3} has z-score {cosineZ[i]:F1}"));
             }
 
-            double score = Math.Max(Math.Abs(normZ[i]), misaligned ? -cosineZ[i] : 0);
+            double score = Math.Max(Math.Abs(normZ[i]), misaligned[i] ? -cosineZ[i] : 0);
             flags.Add(new ClientFlag(finite[i].ClientId, score, string.Join("; ", reasons), _options.ExcludeFlagged));
         }
 
         return flags;
     }
 
-    // (xᵢ − median) / (1.4826·MAD). With MAD = 0 (most values equal), any value off the median gets an infinite score
-    // and the median itself 0.
-    internal static double[] ModifiedZ(double[] values)
+    // (xᵢ − median) / (1.4826·MAD), median and MAD taken over the reference values. With MAD = 0 (most values equal),
+    // any value off the median gets an infinite score and the median itself 0.
+    internal static double[] ModifiedZ(double[] values, double[] reference)
     {
-        double median = VectorMath.Median(values);
-        double[] deviations = values.Select(v => Math.Abs(v - median)).ToArray();
+        double median = VectorMath.Median(reference);
+        double[] deviations = reference.Select(v => Math.Abs(v - median)).ToArray();
         double scale = MadToSigma * VectorMath.Median(deviations);
         return values.Select(v => v == median ? 0 : scale > 0 ? (v - median) / scale : Math.CopySign(double.PositiveInfinity, v - median)).ToArray();
     }
