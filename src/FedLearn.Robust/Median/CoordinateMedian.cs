@@ -8,7 +8,8 @@ namespace FedLearn.Robust.Median;
 /// </summary>
 /// <remarks>
 /// <para>Yin et al. 2018, "Byzantine-Robust Distributed Learning: Towards Optimal Statistical Rates".</para>
-/// <para>Tolerates fewer than half Byzantine clients. Computed by selection over cache-sized transposed blocks. Scores
+/// <para>Tolerates fewer than half Byzantine clients. Computed by a vectorised selection network over the rows in place
+/// (up to 128 clients) or by per-coordinate selection over cache-sized transposed blocks (more clients). Scores
 /// are each client's Euclidean distance to the result; nobody is excluded (every client can supply a coordinate).
 /// The result is bit-identical for any order of the updates.</para>
 /// </remarks>
@@ -23,7 +24,15 @@ public sealed class CoordinateMedian : IAggregator
     public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
     {
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
-        CoordinateWise.Reduce(set.Rows, destination, default(MedianReducer));
+        if (set.Count <= RankReduction.MaxClients)
+        {
+            RankReduction.Median(set.Rows, destination);
+        }
+        else
+        {
+            CoordinateWise.Reduce(set.Rows, destination, default(MedianReducer));
+        }
+
         return new AggregationResult(set.DistancesTo(destination), []);
     }
 }

@@ -10,7 +10,9 @@ namespace FedLearn.Robust.TrimmedMean;
 /// </summary>
 /// <remarks>
 /// <para>Yin et al. 2018, "Byzantine-Robust Distributed Learning: Towards Optimal Statistical Rates". Needs n &gt; 2f.</para>
-/// <para>Computed by two selections per coordinate over cache-sized transposed blocks (no full sort). Scores are each
+/// <para>Computed by a vectorised selection network (a sorting network pruned to the ranks kept) over the rows in place
+/// for up to 128 clients, or by two selections per coordinate over cache-sized transposed blocks for more; never a
+/// scalar sort per coordinate. Scores are each
 /// client's Euclidean distance to the result; nobody is excluded as a whole. Bit-identical for any order of the updates.</para>
 /// </remarks>
 public sealed class TrimmedMeanAggregator : IAggregator
@@ -41,7 +43,15 @@ public sealed class TrimmedMeanAggregator : IAggregator
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
         int f = _options.TrimCount ?? (int)Math.Floor(_options.TrimFraction!.Value * set.Count);
         set.RequireMoreThan(2, f, 0, Name, "n > 2f");
-        CoordinateWise.Reduce(set.Rows, destination, new TrimmedMeanReducer(f));
+        if (set.Count <= RankReduction.MaxClients)
+        {
+            RankReduction.TrimmedMean(set.Rows, f, destination);
+        }
+        else
+        {
+            CoordinateWise.Reduce(set.Rows, destination, new TrimmedMeanReducer(f));
+        }
+
         return new AggregationResult(set.DistancesTo(destination), []);
     }
 }

@@ -18,6 +18,18 @@ public sealed class CoordinateMedianTests
         Assert.That(result, Is.EqualTo(NaiveReference.PerCoordinate(updates, NaiveReference.Median)).AsCollection);
     }
 
+    [TestCase(127)]
+    [TestCase(128)]
+    [TestCase(129)]
+    [TestCase(150)]
+    public void Matches_sorting_on_both_sides_of_the_network_limit(int n)
+    {
+        var random = new DeterministicRandom((ulong)n);
+        WeightedUpdate[] updates = TestUpdates.Random(random, n, 37);
+
+        Assert.That(TestUpdates.Run(new CoordinateMedian(), updates), Is.EqualTo(NaiveReference.PerCoordinate(updates, NaiveReference.Median)).AsCollection);
+    }
+
     [FsCheck.NUnit.Property(MaxTest = 50)]
     public void Result_does_not_depend_on_client_order(PositiveInt clients, PositiveInt length, int seed)
     {

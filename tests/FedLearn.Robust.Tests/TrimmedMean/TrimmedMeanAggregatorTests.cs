@@ -21,6 +21,17 @@ public sealed class TrimmedMeanAggregatorTests
         Assert.That(result, Is.EqualTo(expected).AsCollection.Within(1e-6));
     }
 
+    [TestCase(128, 40)]
+    [TestCase(140, 40)]
+    public void Matches_sorting_on_both_sides_of_the_network_limit(int n, int f)
+    {
+        var random = new DeterministicRandom((ulong)n);
+        WeightedUpdate[] updates = TestUpdates.Random(random, n, 37);
+
+        float[] expected = NaiveReference.PerCoordinate(updates, sorted => NaiveReference.TrimmedMean(sorted, f));
+        Assert.That(TestUpdates.Run(new TrimmedMeanAggregator(new TrimmedMeanOptions { TrimCount = f }), updates), Is.EqualTo(expected).AsCollection.Within(1e-6));
+    }
+
     [FsCheck.NUnit.Property(MaxTest = 50)]
     public void Result_does_not_depend_on_client_order(PositiveInt clients, PositiveInt length, int seed)
     {
