@@ -9,8 +9,9 @@ namespace FedLearn.Robust.Screening;
 /// <summary>
 /// Screens a round's updates before aggregation: updates with NaN or infinite values are always flagged and excluded;
 /// among the finite ones, an update is flagged when its norm is an outlier (modified z-score against the median and
-/// MAD of the norms) or when its cosine similarity to the robust centre (the coordinate-wise median) is far below
-/// the others'. Flagged updates are excluded when <see cref="UpdateScreenerOptions.ExcludeFlagged"/> is set.
+/// MAD of the norms) or when its cosine similarity to the robust centre (the coordinate-wise median of the other
+/// updates) is not
+/// significantly positive or is far below the others'. Flagged updates are excluded when <see cref="UpdateScreenerOptions.ExcludeFlagged"/> is set.
 /// </summary>
 /// <remarks>
 /// <para>Statistics need at least three finite updates; with fewer, only non-finite values are flagged. Flags are
@@ -42,6 +43,7 @@ public sealed class UpdateScreener : IUpdateScreener
         {
             NormThreshold = options.NormThreshold,
             CosineThreshold = options.CosineThreshold,
+            AlignmentSigmas = options.AlignmentSigmas,
             MinCosine = options.MinCosine,
             ExcludeFlagged = options.ExcludeFlagged,
         };
@@ -105,21 +107,17 @@ public sealed class UpdateScreener : IUpdateScreener
             norms[i] = VectorMath.Norm(finite[i].Values.Span);
         }
 
-        float[] center = new float[length];
-        CoordinateWise.Reduce(finite.Select(u => u.Values).ToArray(), center, default(MedianReducer));
-        double centerNorm = VectorMath.Norm(center);
-        double[] cosines = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            cosines[i] = norms[i] > 0 && centerNorm > 0 ? TensorPrimitives.Dot(finite[i].Values.Span, center) / (norms[i] * centerNorm) : 0;
-        }
+        (double[] cosines, bool[] hasCenter) = CosinesToCenter(finite, norms, length);
 
         // Only a cosine below the others' is suspicious: the z-score is one-sided.
         double[] cosineZ = ModifiedZ(cosines, cosines);
+        double chance = length == 0 ? 0 : _options.AlignmentSigmas / Math.Sqrt(length);
+        bool[] unaligned = new bool[n];
         bool[] misaligned = new bool[n];
         for (int i = 0; i < n; i++)
         {
-            misaligned[i] = centerNorm > 0 && (-cosineZ[i] > _options.CosineThreshold || cosines[i] < (_options.MinCosine ?? double.NegativeInfinity));
+            unaligned[i] = hasCenter[i] && (cosines[i] <= chance || cosines[i] < (_options.MinCosine ?? double.NegativeInfinity));
+            misaligned[i] = hasCenter[i] && (unaligned[i] || -cosineZ[i] > _options.CosineThreshold);
         }
 
         // The norm statistics come from the updates that point the right way: attackers that all send vectors of
@@ -141,16 +139,77 @@ public sealed class UpdateScreener : IUpdateScreener
                 reasons.Add(string.Create(CultureInfo.InvariantCulture, $"norm {norms[i]:G4} has z-score {normZ[i]:F1}"));
             }
 
-            if (misaligned[i])
+            if (unaligned[i])
+            {
+                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"cosine to the robust centre {cosines[i]:F3} is not above chance ({chance:F3})"));
+            }
+            else if (misaligned[i])
             {
                 reasons.Add(string.Create(CultureInfo.InvariantCulture, $"cosine to the robust centre {cosines[i]:F3} has z-score {cosineZ[i]:F1}"));
             }
 
-            double score = Math.Max(Math.Abs(normZ[i]), misaligned[i] ? -cosineZ[i] : 0);
+            double score = Math.Max(Math.Abs(normZ[i]), misaligned[i] ? Math.Max(-cosineZ[i], 0) : 0);
             flags.Add(new ClientFlag(finite[i].ClientId, score, string.Join("; ", reasons), _options.ExcludeFlagged));
         }
 
         return flags;
+    }
+
+    // The cosine of every update to the coordinate-wise median of the others (leave-one-out), so that an update's own
+    // values do not pull the centre towards it: with a plain median, pure noise from 30% of 40 clients still showed
+    // cosines of 0.02–0.06 to the centre. Leaving xᵢ out of a median replaces it by a neighbouring order statistic:
+    // for n = 2k + 1 the median of the rest is (v₍ₖ₎ + v₍ₖ₊₁₎)/2 when xᵢ < v₍ₖ₎, (v₍ₖ₋₁₎ + v₍ₖ₎)/2 when xᵢ > v₍ₖ₎ and
+    // (v₍ₖ₋₁₎ + v₍ₖ₊₁₎)/2 when xᵢ = v₍ₖ₎; for n = 2k it is v₍ₖ₎ when xᵢ ≤ v₍ₖ₋₁₎ and v₍ₖ₋₁₎ otherwise. Above
+    // RankReduction.MaxClients the plain median is used (one update's pull shrinks as 1/n).
+    private static (double[] Cosines, bool[] HasCenter) CosinesToCenter(List<WeightedUpdate> finite, double[] norms, int length)
+    {
+        int n = finite.Count;
+        ReadOnlyMemory<float>[] rows = finite.Select(u => u.Values).ToArray();
+        double[] cosines = new double[n];
+        bool[] hasCenter = new bool[n];
+        if (n > RankReduction.MaxClients)
+        {
+            float[] center = new float[length];
+            CoordinateWise.Reduce(rows, center, default(MedianReducer));
+            double centerNorm = VectorMath.Norm(center);
+            for (int i = 0; i < n; i++)
+            {
+                hasCenter[i] = centerNorm > 0;
+                cosines[i] = norms[i] > 0 && centerNorm > 0 ? TensorPrimitives.Dot(rows[i].Span, center) / (norms[i] * centerNorm) : 0;
+            }
+
+            return (cosines, hasCenter);
+        }
+
+        int k = n / 2;
+        bool odd = n % 2 == 1;
+        int first = k - 1;
+        int last = odd ? k + 1 : k;
+        float[][] ranks = Enumerable.Range(first, last - first + 1).Select(_ => new float[length]).ToArray();
+        RankReduction.Ranks(rows, length, first, last, ranks);
+        float[] below = ranks[0];
+        float[] middle = ranks[1];
+        float[] above = odd ? ranks[2] : ranks[1];
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> x = rows[i].Span;
+            double dot = 0;
+            double squares = 0;
+            for (int j = 0; j < length; j++)
+            {
+                float v = x[j];
+                double c = odd
+                    ? (v < middle[j] ? ((double)middle[j] + above[j]) / 2 : v > middle[j] ? ((double)below[j] + middle[j]) / 2 : ((double)below[j] + above[j]) / 2)
+                    : (v <= below[j] ? middle[j] : below[j]);
+                dot += v * c;
+                squares += c * c;
+            }
+
+            hasCenter[i] = squares > 0;
+            cosines[i] = norms[i] > 0 && squares > 0 ? dot / (norms[i] * Math.Sqrt(squares)) : 0;
+        }
+
+        return (cosines, hasCenter);
     }
 
     // (xᵢ − median) / (1.4826·MAD), median and MAD taken over the reference values. With MAD = 0 (most values equal),

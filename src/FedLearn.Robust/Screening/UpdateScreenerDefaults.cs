@@ -9,6 +9,9 @@ public static class UpdateScreenerDefaults
     /// <summary>Default modified z-score of a low cosine above which an update points the wrong way: 3.5.</summary>
     public const double CosineThreshold = 3.5;
 
+    /// <summary>Default number k of chance standard deviations (1/√d) a cosine to the robust centre must exceed: 3.</summary>
+    public const double AlignmentSigmas = 3;
+
     /// <summary>Default for excluding flagged updates from aggregation: true.</summary>
     public const bool ExcludeFlagged = true;
 

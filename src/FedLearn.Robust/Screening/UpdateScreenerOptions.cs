@@ -22,6 +22,20 @@ public sealed class UpdateScreenerOptions
     [Range(0.0, double.MaxValue)]
     public double CosineThreshold { get; set; } = UpdateScreenerDefaults.CosineThreshold;
 
+    /// <summary>
+    /// Flag an update whose cosine to the robust centre is not significantly positive: below k/√d for d parameters.
+    /// A direction independent of the centre has a cosine of about N(0, 1/d), so k = 3 flags random noise with
+    /// probability 0.9987 while an update that points the same way as the others passes. 0 flags only negative cosines.
+    /// </summary>
+    /// <value>3, see <see cref="UpdateScreenerDefaults.AlignmentSigmas"/>.</value>
+    /// <remarks>
+    /// Sign-flipped and noise updates are anti-aligned or unaligned with the consensus whatever the spread of honest
+    /// cosines, which under non-IID data is too wide for the z-score alone; FLTrust (Cao et al. 2021) likewise gives no
+    /// trust to updates with a non-positive cosine to its reference direction.
+    /// </remarks>
+    [Range(0.0, double.MaxValue)]
+    public double AlignmentSigmas { get; set; } = UpdateScreenerDefaults.AlignmentSigmas;
+
     /// <summary>Also flag any update whose cosine to the robust centre is below this value; null turns the check off.</summary>
     /// <value>Null (off).</value>
     [Range(-1.0, 1.0)]

@@ -55,6 +55,41 @@ public sealed class UpdateScreenerTests
         Assert.That(falseAlarms, Is.LessThanOrEqualTo(2), "200 honest updates over 5 rounds");
     }
 
+    // Non-IID-like honest clients: each has its own amount of client-specific drift (0.5× to 4× the shared signal), so
+    // their cosines to the consensus spread from about 0.25 to 0.9 and the z-score of a flipped update stays small.
+    [TestCase(0.0)]
+    [TestCase(0.014)]
+    public void Flags_sign_flips_and_noise_among_weakly_aligned_honest_clients(double noiseSigma)
+    {
+        var random = new DeterministicRandom(31);
+        float[] direction = TestUpdates.Vector(random, Length, 0.01);
+        WeightedUpdate[] updates = Enumerable.Range(0, 40).Select(i =>
+        {
+            double drift = 0.5 + (3.5 * random.NextDouble());
+            float[] noise = TestUpdates.Vector(random, Length, 0.01 * drift);
+            return new WeightedUpdate($"client{i:D2}", direction.Zip(noise, (g, e) => g + e).ToArray(), 1);
+        }).ToArray();
+        IReadOnlyList<string> byzantine = ByzantineSelection.Choose(updates.Select(u => u.ClientId), 0.3, 4);
+        IByzantineAttack attack = noiseSigma > 0 ? new GaussianAttack(noiseSigma) : new SignFlipAttack();
+
+        IReadOnlyList<ClientFlag> flags = new UpdateScreener().Screen(1, attack.Apply(new ByzantineRound(1, updates, byzantine)));
+
+        Assert.That(flags.Select(f => f.ClientId), Is.SupersetOf(byzantine), string.Join("; ", flags.Select(f => f.ClientId + ": " + f.Reason)));
+        Assert.That(flags.Count(f => !byzantine.Contains(f.ClientId)), Is.LessThanOrEqualTo(1), "28 honest clients");
+        Assert.That(flags.Where(f => byzantine.Contains(f.ClientId)).Select(f => f.Reason), Has.All.Contains("not above chance"));
+    }
+
+    [Test]
+    public void Negative_thresholds_are_listed_together()
+    {
+        Assert.That(
+            () => new UpdateScreener(new UpdateScreenerOptions { NormThreshold = -1, AlignmentSigmas = -2, MinCosine = 3 }),
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>()
+                .With.Message.Contains("UpdateScreenerOptions.NormThreshold")
+                .And.Message.Contains("UpdateScreenerOptions.AlignmentSigmas")
+                .And.Message.Contains("UpdateScreenerOptions.MinCosine"));
+    }
+
     [Test]
     public void Non_finite_updates_are_always_excluded_and_do_not_disturb_the_statistics()
     {
