@@ -68,6 +68,35 @@ internal static class GramMatrix
         return gram;
     }
 
+    /// <summary>The n×n matrix (row-major) of inner products xᵢ·xⱼ of the rows as they are, blocked like <see cref="ComputeCentered"/>.</summary>
+    public static double[] Compute(ReadOnlySpan<ReadOnlyMemory<float>> rows, int length)
+    {
+        int n = rows.Length;
+        double[] gram = new double[n * n];
+        for (int start = 0; start < length; start += BlockLength)
+        {
+            int block = Math.Min(BlockLength, length - start);
+            for (int i = 0; i < n; i++)
+            {
+                ReadOnlySpan<float> a = rows[i].Span.Slice(start, block);
+                for (int j = 0; j <= i; j++)
+                {
+                    gram[(i * n) + j] += TensorPrimitives.Dot(a, rows[j].Span.Slice(start, block));
+                }
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                gram[(j * n) + i] = gram[(i * n) + j];
+            }
+        }
+
+        return gram;
+    }
+
     /// <summary>Squared Euclidean distances ‖xᵢ − xⱼ‖² = Gᵢᵢ + Gⱼⱼ − 2Gᵢⱼ (clamped at zero), n×n row-major.</summary>
     public static double[] SquaredDistances(double[] gram, int n)
     {

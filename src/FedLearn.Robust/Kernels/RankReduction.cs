@@ -31,69 +31,6 @@ internal static class RankReduction
         Run(rows, destination, trim, n - trim - 1, new TrimmedMeanKernel(trim, n - trim - 1));
     }
 
-    /// <summary>
-    /// outputs[r − first][j] ← the value of rank r (0-based, ascending) of column j, for every r in
-    /// <paramref name="first"/>…<paramref name="last"/>. Each output has the rows' length.
-    /// </summary>
-    public static void Ranks(ReadOnlySpan<ReadOnlyMemory<float>> rows, int length, int first, int last, float[][] outputs)
-    {
-        int n = rows.Length;
-        (int A, int B)[] network = SortingNetwork.For(n, first, last);
-        int width = Vector<float>.Count;
-        Vector<float>[] wires = ArrayPool<Vector<float>>.Shared.Rent(n);
-        float[] scalarWires = ArrayPool<float>.Shared.Rent(n);
-        try
-        {
-            int j = 0;
-            for (; j <= length - width; j += width)
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    wires[i] = new Vector<float>(rows[i].Span.Slice(j, width));
-                }
-
-                foreach ((int a, int b) in network)
-                {
-                    Vector<float> x = wires[a];
-                    Vector<float> y = wires[b];
-                    wires[a] = Vector.Min(x, y);
-                    wires[b] = Vector.Max(x, y);
-                }
-
-                for (int r = first; r <= last; r++)
-                {
-                    wires[r].CopyTo(outputs[r - first].AsSpan(j, width));
-                }
-            }
-
-            for (; j < length; j++)
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    scalarWires[i] = rows[i].Span[j];
-                }
-
-                foreach ((int a, int b) in network)
-                {
-                    float x = scalarWires[a];
-                    float y = scalarWires[b];
-                    scalarWires[a] = Math.Min(x, y);
-                    scalarWires[b] = Math.Max(x, y);
-                }
-
-                for (int r = first; r <= last; r++)
-                {
-                    outputs[r - first][j] = scalarWires[r];
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<Vector<float>>.Shared.Return(wires);
-            ArrayPool<float>.Shared.Return(scalarWires);
-        }
-    }
-
     private static void Run<TKernel>(ReadOnlySpan<ReadOnlyMemory<float>> rows, Span<float> destination, int first, int last, TKernel kernel)
         where TKernel : struct, IRankKernel
     {

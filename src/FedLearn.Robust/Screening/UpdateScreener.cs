@@ -9,9 +9,7 @@ namespace FedLearn.Robust.Screening;
 /// <summary>
 /// Screens a round's updates before aggregation: updates with NaN or infinite values are always flagged and excluded;
 /// among the finite ones, an update is flagged when its norm is an outlier (modified z-score against the median and
-/// MAD of the norms) or when its cosine similarity to the robust centre (the coordinate-wise median of the other
-/// updates) is not
-/// significantly positive or is far below the others'. Flagged updates are excluded when <see cref="UpdateScreenerOptions.ExcludeFlagged"/> is set.
+/// MAD of the norms), when its cosine similarity to the robust centre (the coordinate-wise median) is negative or far below the others', or when it is aligned with no other update (noise). Flagged updates are excluded when <see cref="UpdateScreenerOptions.ExcludeFlagged"/> is set.
 /// </summary>
 /// <remarks>
 /// <para>Statistics need at least three finite updates; with fewer, only non-finite values are flagged. Flags are
@@ -112,12 +110,15 @@ public sealed class UpdateScreener : IUpdateScreener
         // Only a cosine below the others' is suspicious: the z-score is one-sided.
         double[] cosineZ = ModifiedZ(cosines, cosines);
         double chance = length == 0 ? 0 : _options.AlignmentSigmas / Math.Sqrt(length);
+        double[] bestPeer = BestPeerCosines(finite, length);
         bool[] unaligned = new bool[n];
+        bool[] opposed = new bool[n];
         bool[] misaligned = new bool[n];
         for (int i = 0; i < n; i++)
         {
-            unaligned[i] = hasCenter[i] && (cosines[i] <= chance || cosines[i] < (_options.MinCosine ?? double.NegativeInfinity));
-            misaligned[i] = hasCenter[i] && (unaligned[i] || -cosineZ[i] > _options.CosineThreshold);
+            unaligned[i] = bestPeer[i] <= chance;
+            opposed[i] = hasCenter[i] && cosines[i] < (_options.MinCosine ?? double.NegativeInfinity);
+            misaligned[i] = unaligned[i] || opposed[i] || (hasCenter[i] && -cosineZ[i] > _options.CosineThreshold);
         }
 
         // The norm statistics come from the updates that point the right way: attackers that all send vectors of
@@ -141,9 +142,14 @@ public sealed class UpdateScreener : IUpdateScreener
 
             if (unaligned[i])
             {
-                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"cosine to the robust centre {cosines[i]:F3} is not above chance ({chance:F3})"));
+                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"largest cosine to another update {bestPeer[i]:F3} is not above chance ({chance:F3})"));
             }
-            else if (misaligned[i])
+
+            if (opposed[i])
+            {
+                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"cosine to the robust centre {cosines[i]:F3} is below {_options.MinCosine:F3}"));
+            }
+            else if (misaligned[i] && !unaligned[i])
             {
                 reasons.Add(string.Create(CultureInfo.InvariantCulture, $"cosine to the robust centre {cosines[i]:F3} has z-score {cosineZ[i]:F1}"));
             }
@@ -155,58 +161,50 @@ public sealed class UpdateScreener : IUpdateScreener
         return flags;
     }
 
-    // The cosine of every update to the coordinate-wise median of the others (leave-one-out), so that an update's own
-    // values do not pull the centre towards it: with a plain median, pure noise from 30% of 40 clients still showed
-    // cosines of 0.02–0.06 to the centre. Leaving xᵢ out of a median replaces it by a neighbouring order statistic:
-    // for n = 2k + 1 the median of the rest is (v₍ₖ₎ + v₍ₖ₊₁₎)/2 when xᵢ < v₍ₖ₎, (v₍ₖ₋₁₎ + v₍ₖ₎)/2 when xᵢ > v₍ₖ₎ and
-    // (v₍ₖ₋₁₎ + v₍ₖ₊₁₎)/2 when xᵢ = v₍ₖ₎; for n = 2k it is v₍ₖ₎ when xᵢ ≤ v₍ₖ₋₁₎ and v₍ₖ₋₁₎ otherwise. Above
-    // RankReduction.MaxClients the plain median is used (one update's pull shrinks as 1/n).
+    // The largest cosine of every update to any other, from the blocked Gram matrix.
+    private static double[] BestPeerCosines(List<WeightedUpdate> finite, int length)
+    {
+        int n = finite.Count;
+        double[] gram = GramMatrix.Compute(finite.Select(u => u.Values).ToArray(), length);
+        double[] best = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            best[i] = double.NegativeInfinity;
+            for (int j = 0; j < n; j++)
+            {
+                double scale = Math.Sqrt(gram[(i * n) + i] * gram[(j * n) + j]);
+                if (j != i)
+                {
+                    best[i] = Math.Max(best[i], scale > 0 ? gram[(i * n) + j] / scale : 0);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    // The cosine of every update to the coordinate-wise median of all finite updates (the robust centre).
     private static (double[] Cosines, bool[] HasCenter) CosinesToCenter(List<WeightedUpdate> finite, double[] norms, int length)
     {
         int n = finite.Count;
         ReadOnlyMemory<float>[] rows = finite.Select(u => u.Values).ToArray();
-        double[] cosines = new double[n];
-        bool[] hasCenter = new bool[n];
-        if (n > RankReduction.MaxClients)
+        float[] center = new float[length];
+        if (n <= RankReduction.MaxClients)
         {
-            float[] center = new float[length];
+            RankReduction.Median(rows, center);
+        }
+        else
+        {
             CoordinateWise.Reduce(rows, center, default(MedianReducer));
-            double centerNorm = VectorMath.Norm(center);
-            for (int i = 0; i < n; i++)
-            {
-                hasCenter[i] = centerNorm > 0;
-                cosines[i] = norms[i] > 0 && centerNorm > 0 ? TensorPrimitives.Dot(rows[i].Span, center) / (norms[i] * centerNorm) : 0;
-            }
-
-            return (cosines, hasCenter);
         }
 
-        int k = n / 2;
-        bool odd = n % 2 == 1;
-        int first = k - 1;
-        int last = odd ? k + 1 : k;
-        float[][] ranks = Enumerable.Range(first, last - first + 1).Select(_ => new float[length]).ToArray();
-        RankReduction.Ranks(rows, length, first, last, ranks);
-        float[] below = ranks[0];
-        float[] middle = ranks[1];
-        float[] above = odd ? ranks[2] : ranks[1];
+        double centerNorm = VectorMath.Norm(center);
+        double[] cosines = new double[n];
+        bool[] hasCenter = new bool[n];
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> x = rows[i].Span;
-            double dot = 0;
-            double squares = 0;
-            for (int j = 0; j < length; j++)
-            {
-                float v = x[j];
-                double c = odd
-                    ? (v < middle[j] ? ((double)middle[j] + above[j]) / 2 : v > middle[j] ? ((double)below[j] + middle[j]) / 2 : ((double)below[j] + above[j]) / 2)
-                    : (v <= below[j] ? middle[j] : below[j]);
-                dot += v * c;
-                squares += c * c;
-            }
-
-            hasCenter[i] = squares > 0;
-            cosines[i] = norms[i] > 0 && squares > 0 ? dot / (norms[i] * Math.Sqrt(squares)) : 0;
+            hasCenter[i] = centerNorm > 0;
+            cosines[i] = norms[i] > 0 && centerNorm > 0 ? TensorPrimitives.Dot(rows[i].Span, center) / (norms[i] * centerNorm) : 0;
         }
 
         return (cosines, hasCenter);

@@ -9,8 +9,11 @@ public static class UpdateScreenerDefaults
     /// <summary>Default modified z-score of a low cosine above which an update points the wrong way: 3.5.</summary>
     public const double CosineThreshold = 3.5;
 
-    /// <summary>Default number k of chance standard deviations (1/√d) a cosine to the robust centre must exceed: 3.</summary>
-    public const double AlignmentSigmas = 3;
+    /// <summary>Default number k of chance standard deviations (1/√d) an update's best cosine to another update must exceed: 4.</summary>
+    public const double AlignmentSigmas = 4;
+
+    /// <summary>Default smallest cosine to the robust centre: 0 (an update must not point against the consensus).</summary>
+    public const double MinCosine = 0;
 
     /// <summary>Default for excluding flagged updates from aggregation: true.</summary>
     public const bool ExcludeFlagged = true;

@@ -23,23 +23,22 @@ public sealed class UpdateScreenerOptions
     public double CosineThreshold { get; set; } = UpdateScreenerDefaults.CosineThreshold;
 
     /// <summary>
-    /// Flag an update whose cosine to the robust centre is not significantly positive: below k/√d for d parameters.
-    /// A direction independent of the centre has a cosine of about N(0, 1/d), so k = 3 flags random noise with
-    /// probability 0.9987 while an update that points the same way as the others passes. 0 flags only negative cosines.
+    /// Flag an update that is aligned with no other update: its largest cosine to any other update is at most k/√d
+    /// for d parameters. Independent directions have cosines of about N(0, 1/d), so noise is aligned with nobody,
+    /// while an honest update, however unusual its data, shares a direction with the clients whose data resemble its own.
     /// </summary>
-    /// <value>3, see <see cref="UpdateScreenerDefaults.AlignmentSigmas"/>.</value>
-    /// <remarks>
-    /// Sign-flipped and noise updates are anti-aligned or unaligned with the consensus whatever the spread of honest
-    /// cosines, which under non-IID data is too wide for the z-score alone; FLTrust (Cao et al. 2021) likewise gives no
-    /// trust to updates with a non-positive cosine to its reference direction.
-    /// </remarks>
+    /// <value>4, see <see cref="UpdateScreenerDefaults.AlignmentSigmas"/> (the largest of 49 chance cosines exceeds 4/√d with probability 0.0015).</value>
     [Range(0.0, double.MaxValue)]
     public double AlignmentSigmas { get; set; } = UpdateScreenerDefaults.AlignmentSigmas;
 
-    /// <summary>Also flag any update whose cosine to the robust centre is below this value; null turns the check off.</summary>
-    /// <value>Null (off).</value>
+    /// <summary>Flag any update whose cosine to the robust centre is below this value (it points against the consensus); null turns the check off.</summary>
+    /// <value>0, see <see cref="UpdateScreenerDefaults.MinCosine"/>.</value>
+    /// <remarks>
+    /// Under non-IID data the honest cosines spread too widely for the z-score to separate sign-flipped updates; their
+    /// sign does. FLTrust (Cao et al. 2021) likewise gives no trust to updates with a negative cosine to its reference.
+    /// </remarks>
     [Range(-1.0, 1.0)]
-    public double? MinCosine { get; set; }
+    public double? MinCosine { get; set; } = UpdateScreenerDefaults.MinCosine;
 
     /// <summary>Whether flagged updates are left out of aggregation (updates with non-finite values always are).</summary>
     /// <value>True, see <see cref="UpdateScreenerDefaults.ExcludeFlagged"/>.</value>
