@@ -1,4 +1,3 @@
-using System.Globalization;
 using FedLearn.Options;
 using FedLearn.Robust.Kernels;
 
@@ -45,9 +44,6 @@ public sealed class GeometricMedianAggregator : IAggregator
     /// <value><c>geomed</c>.</value>
     public string Name => "geomed";
 
-    /// <summary>The iterations the last call used (for diagnostics; not synchronised).</summary>
-    internal int LastIterations { get; private set; }
-
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The updates are invalid (no updates, duplicate ids, a wrong length, a non-finite value).</exception>
     public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
@@ -84,7 +80,6 @@ public sealed class GeometricMedianAggregator : IAggregator
             }
         }
 
-        LastIterations = iterations;
         VectorMath.Combine(set.Rows, c, destination);
         var scores = new ClientScore[n];
         for (int i = 0; i < n; i++)
@@ -122,7 +117,4 @@ public sealed class GeometricMedianAggregator : IAggregator
 
         return sum;
     }
-
-    /// <inheritdoc />
-    public override string ToString() => Name + " (" + _options.MaxIterations.ToString(CultureInfo.InvariantCulture) + " iterations max)";
 }

@@ -116,7 +116,7 @@ public sealed class UpdateScreener : IUpdateScreener
         bool[] misaligned = new bool[n];
         for (int i = 0; i < n; i++)
         {
-            unaligned[i] = bestPeer[i] <= chance;
+            unaligned[i] = length > 0 && bestPeer[i] <= chance;
             opposed[i] = hasCenter[i] && cosines[i] < (_options.MinCosine ?? double.NegativeInfinity);
             misaligned[i] = unaligned[i] || opposed[i] || (hasCenter[i] && -cosineZ[i] > _options.CosineThreshold);
         }

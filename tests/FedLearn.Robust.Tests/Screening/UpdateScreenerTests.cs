@@ -81,6 +81,14 @@ public sealed class UpdateScreenerTests
     }
 
     [Test]
+    public void Empty_vectors_are_not_flagged()
+    {
+        WeightedUpdate[] updates = Enumerable.Range(0, 5).Select(i => new WeightedUpdate($"c{i}", Array.Empty<float>(), 1)).ToArray();
+
+        Assert.That(new UpdateScreener().Screen(1, updates), Is.Empty);
+    }
+
+    [Test]
     public void Negative_thresholds_are_listed_together()
     {
         Assert.That(
