@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FedLearn.Robust.Screening;
+
+/// <summary>Settings of <see cref="UpdateScreener"/>.</summary>
+/// <remarks>
+/// The z-scores are modified z-scores (Iglewicz and Hoaglin 1993): (value − median) / (1.4826·MAD), robust to the
+/// outliers they look for as long as fewer than half the clients are outliers.
+/// </remarks>
+public sealed class UpdateScreenerOptions
+{
+    /// <summary>Flag an update whose norm's modified z-score exceeds this in absolute value (too long or too short).</summary>
+    /// <value>3.5, see <see cref="UpdateScreenerDefaults.NormThreshold"/>.</value>
+    [Range(0.0, double.MaxValue)]
+    public double NormThreshold { get; set; } = UpdateScreenerDefaults.NormThreshold;
+
+    /// <summary>
+    /// Flag an update whose cosine similarity to the robust centre (the coordinate-wise median) is this many scaled
+    /// MADs below the median cosine.
+    /// </summary>
+    /// <value>3.5, see <see cref="UpdateScreenerDefaults.CosineThreshold"/>.</value>
+    [Range(0.0, double.MaxValue)]
+    public double CosineThreshold { get; set; } = UpdateScreenerDefaults.CosineThreshold;
+
+    /// <summary>
+    /// Flag an update that is aligned with no other update: its largest cosine to any other update is at most k/√d
+    /// for d parameters. Independent directions have cosines of about N(0, 1/d), so noise is aligned with nobody,
+    /// while an honest update, however unusual its data, shares a direction with the clients whose data resemble its own.
+    /// </summary>
+    /// <value>4, see <see cref="UpdateScreenerDefaults.AlignmentSigmas"/> (the largest of 49 chance cosines exceeds 4/√d with probability 0.0015).</value>
+    [Range(0.0, double.MaxValue)]
+    public double AlignmentSigmas { get; set; } = UpdateScreenerDefaults.AlignmentSigmas;
+
+    /// <summary>Flag any update whose cosine to the robust centre is below this value (it points against the consensus); null turns the check off.</summary>
+    /// <value>0, see <see cref="UpdateScreenerDefaults.MinCosine"/>.</value>
+    /// <remarks>
+    /// Under non-IID data the honest cosines spread too widely for the z-score to separate sign-flipped updates; their
+    /// sign does. FLTrust (Cao et al. 2021) likewise gives no trust to updates with a negative cosine to its reference.
+    /// </remarks>
+    [Range(-1.0, 1.0)]
+    public double? MinCosine { get; set; } = UpdateScreenerDefaults.MinCosine;
+
+    /// <summary>Whether flagged updates are left out of aggregation (updates with non-finite values always are).</summary>
+    /// <value>True, see <see cref="UpdateScreenerDefaults.ExcludeFlagged"/>.</value>
+    public bool ExcludeFlagged { get; set; } = UpdateScreenerDefaults.ExcludeFlagged;
+}

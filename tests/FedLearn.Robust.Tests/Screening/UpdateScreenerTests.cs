@@ -1,0 +1,159 @@
+using FedLearn.Robust.Attacks;
+using FedLearn.Robust.Screening;
+using NUnit.Framework;
+
+namespace FedLearn.Robust.Tests.Screening;
+
+public sealed class UpdateScreenerTests
+{
+    private const int Length = 2000;
+
+    // Heterogeneous honest clients: a shared descent direction with a per-client step size (±20%) plus client-specific
+    // noise of comparable size, so cosines to the mean direction spread around 0.7 and norms around ±15%.
+    private static WeightedUpdate[] HonestRound(DeterministicRandom random, int count)
+    {
+        float[] direction = TestUpdates.Vector(random, Length, 0.01);
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            double step = 1 + (0.2 * random.NextGaussian());
+            float[] noise = TestUpdates.Vector(random, Length, 0.01);
+            float[] values = direction.Zip(noise, (g, e) => (float)((step * g) + e)).ToArray();
+            return new WeightedUpdate($"client{i:D2}", values, 100 + random.NextInt(500));
+        }).ToArray();
+    }
+
+    private static IEnumerable<TestCaseData> Attacks()
+    {
+        yield return new TestCaseData(new SignFlipAttack()).SetName("sign flip");
+        yield return new TestCaseData(new GaussianAttack(0.014)).SetName("Gaussian noise with the honest norm");
+        yield return new TestCaseData(new GaussianAttack(1)).SetName("Gaussian noise sigma 1");
+        yield return new TestCaseData(new ScalingAttack(10)).SetName("scaling by 10");
+        yield return new TestCaseData(new ScalingAttack(-3)).SetName("scaling by -3");
+    }
+
+    [TestCaseSource(nameof(Attacks))]
+    public void Flags_the_attackers_among_heterogeneous_honest_clients(IByzantineAttack attack)
+    {
+        int missed = 0;
+        int falseAlarms = 0;
+        for (int round = 1; round <= 5; round++)
+        {
+            var random = new DeterministicRandom((ulong)(round * 977));
+            WeightedUpdate[] updates = HonestRound(random, 50);
+            IReadOnlyList<string> byzantine = ByzantineSelection.Choose(updates.Select(u => u.ClientId), 0.2, (ulong)round);
+            IReadOnlyList<WeightedUpdate> sent = attack.Apply(new ByzantineRound(round, updates, byzantine, seed: 1));
+
+            IReadOnlyList<ClientFlag> flags = new UpdateScreener().Screen(round, sent);
+
+            var flagged = flags.Select(f => f.ClientId).ToHashSet();
+            missed += byzantine.Count(id => !flagged.Contains(id));
+            falseAlarms += flagged.Count(id => !byzantine.Contains(id));
+            Assert.That(flags.All(f => f.Exclude), Is.True);
+        }
+
+        Assert.That(missed, Is.Zero, "50 Byzantine updates over 5 rounds");
+        Assert.That(falseAlarms, Is.LessThanOrEqualTo(2), "200 honest updates over 5 rounds");
+    }
+
+    // Non-IID-like honest clients: each has its own amount of client-specific drift (0.5× to 4× the shared signal), so
+    // their cosines to the consensus spread from about 0.25 to 0.9 and the z-score of a flipped update stays small.
+    [TestCase(0.0)]
+    [TestCase(0.014)]
+    public void Flags_sign_flips_and_noise_among_weakly_aligned_honest_clients(double noiseSigma)
+    {
+        var random = new DeterministicRandom(31);
+        float[] direction = TestUpdates.Vector(random, Length, 0.01);
+        WeightedUpdate[] updates = Enumerable.Range(0, 40).Select(i =>
+        {
+            double drift = 0.5 + (3.5 * random.NextDouble());
+            float[] noise = TestUpdates.Vector(random, Length, 0.01 * drift);
+            return new WeightedUpdate($"client{i:D2}", direction.Zip(noise, (g, e) => g + e).ToArray(), 1);
+        }).ToArray();
+        IReadOnlyList<string> byzantine = ByzantineSelection.Choose(updates.Select(u => u.ClientId), 0.3, 4);
+        IByzantineAttack attack = noiseSigma > 0 ? new GaussianAttack(noiseSigma) : new SignFlipAttack();
+
+        IReadOnlyList<ClientFlag> flags = new UpdateScreener().Screen(1, attack.Apply(new ByzantineRound(1, updates, byzantine)));
+
+        Assert.That(flags.Select(f => f.ClientId), Is.SupersetOf(byzantine), string.Join("; ", flags.Select(f => f.ClientId + ": " + f.Reason)));
+        Assert.That(flags.Count(f => !byzantine.Contains(f.ClientId)), Is.LessThanOrEqualTo(1), "28 honest clients");
+        string reason = noiseSigma > 0 ? "largest cosine to another update" : "cosine to the robust centre";
+        Assert.That(flags.Where(f => byzantine.Contains(f.ClientId)).Select(f => f.Reason), Has.All.Contains(reason));
+    }
+
+    [Test]
+    public void Empty_vectors_are_not_flagged()
+    {
+        WeightedUpdate[] updates = Enumerable.Range(0, 5).Select(i => new WeightedUpdate($"c{i}", Array.Empty<float>(), 1)).ToArray();
+
+        Assert.That(new UpdateScreener().Screen(1, updates), Is.Empty);
+    }
+
+    [Test]
+    public void Negative_thresholds_are_listed_together()
+    {
+        Assert.That(
+            () => new UpdateScreener(new UpdateScreenerOptions { NormThreshold = -1, AlignmentSigmas = -2, MinCosine = 3 }),
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>()
+                .With.Message.Contains("UpdateScreenerOptions.NormThreshold")
+                .And.Message.Contains("UpdateScreenerOptions.AlignmentSigmas")
+                .And.Message.Contains("UpdateScreenerOptions.MinCosine"));
+    }
+
+    [Test]
+    public void Non_finite_updates_are_always_excluded_and_do_not_disturb_the_statistics()
+    {
+        WeightedUpdate[] updates = HonestRound(new DeterministicRandom(8), 10);
+        WeightedUpdate[] withoutClient4 = updates.Where((_, i) => i != 4).ToArray();
+        updates[4] = updates[4] with { Values = Enumerable.Repeat(float.PositiveInfinity, Length).ToArray() };
+        var screener = new UpdateScreener(new UpdateScreenerOptions { ExcludeFlagged = false });
+
+        IReadOnlyList<ClientFlag> flags = screener.Screen(1, updates);
+
+        Assert.That(flags.Single(f => f.ClientId == "client04"), Is.EqualTo(new ClientFlag("client04", Length, $"{Length} non-finite values", true)));
+        Assert.That(flags.Where(f => f.ClientId != "client04"), Is.EqualTo(screener.Screen(1, withoutClient4)).AsCollection, "the others are judged as if client04 were absent");
+    }
+
+    [Test]
+    public void Without_exclusion_statistical_flags_are_reported_but_not_excluded()
+    {
+        WeightedUpdate[] updates = HonestRound(new DeterministicRandom(9), 10);
+        updates[2] = updates[2] with { Values = updates[2].Values.ToArray().Select(v => v * 50).ToArray() };
+
+        IReadOnlyList<ClientFlag> flags = new UpdateScreener(new UpdateScreenerOptions { ExcludeFlagged = false }).Screen(1, updates);
+
+        Assert.That(flags.Select(f => f.ClientId), Is.EqualTo(new[] { "client02" }));
+        Assert.That(flags[0].Exclude, Is.False);
+        Assert.That(flags[0].Reason, Does.StartWith("norm "));
+        Assert.That(flags[0].Score, Is.GreaterThan(3.5));
+    }
+
+    [Test]
+    public void Flags_do_not_depend_on_client_order()
+    {
+        var random = new DeterministicRandom(10);
+        WeightedUpdate[] updates = HonestRound(random, 20);
+        IReadOnlyList<WeightedUpdate> sent = new SignFlipAttack().Apply(new ByzantineRound(1, updates, ["client03", "client11"]));
+
+        IReadOnlyList<ClientFlag> inOrder = new UpdateScreener().Screen(1, sent);
+        IReadOnlyList<ClientFlag> shuffled = new UpdateScreener().Screen(1, TestUpdates.Shuffled(sent.ToArray(), random));
+
+        Assert.That(shuffled, Is.EqualTo(inOrder).AsCollection);
+        Assert.That(inOrder.Select(f => f.ClientId), Is.EqualTo(new[] { "client03", "client11" }));
+    }
+
+    [Test]
+    public void Flags_are_recorded_in_the_reputation()
+    {
+        var reputation = new ClientReputation(new ClientReputationOptions { Window = 4, MaxFlags = 2 });
+        var screener = new UpdateScreener(new UpdateScreenerOptions(), reputation);
+        WeightedUpdate[] updates = HonestRound(new DeterministicRandom(12), 10);
+        IReadOnlyList<WeightedUpdate> sent = new ScalingAttack(20).Apply(new ByzantineRound(1, updates, ["client07"]));
+
+        screener.Screen(1, sent);
+        screener.Screen(2, sent);
+
+        Assert.That(reputation.GetFlaggedRounds("client07"), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(reputation.IsEligible("client07", 3), Is.False);
+        Assert.That(reputation.IsEligible("client01", 3), Is.True);
+    }
+}
