@@ -118,20 +118,8 @@ internal sealed partial class CompressionPipeline
     {
         QuantizerSpec? quantizer = _spec.Quantizer;
         int m = values.Length;
-        int rice = 0;
-        long indexBytes = 0;
-        if (_spec.TopK)
-        {
-            if (_spec.Entropy)
-            {
-                rice = GolombRice.ChooseParameter(indices, out long bits);
-                indexBytes = (bits + 7) / 8;
-            }
-            else
-            {
-                indexBytes = BitPacking.PackedLength(m, IndexBits(n));
-            }
-        }
+        IndexSectionPlan indexPlan = _spec.TopK ? IndexSection.Plan(indices, n) : default;
+        long indexBytes = indexPlan.Length;
 
         long scaleBytes = quantizer is QuantizerSpec q ? (long)q.ChunkCount(m) * q.ScaleBytes : 0;
         long valueBytes = quantizer is not QuantizerSpec qv ? 4L * m
@@ -148,17 +136,14 @@ internal sealed partial class CompressionPipeline
         {
             var writer = new ByteWriter(buffer, WireHeader.Size);
             writer.WriteByte((byte)(quantizer?.Bits ?? 0));
-            writer.WriteByte((byte)rice);
+            writer.WriteByte((byte)indexPlan.RiceParameter);
             writer.WriteUInt16(0);
             writer.WriteUInt32((uint)m);
             writer.WriteUInt32((uint)(quantizer?.ChunkSize ?? 0));
 
             if (_spec.TopK)
             {
-                int length = _spec.Entropy
-                    ? GolombRice.Encode(indices, rice, writer.Rest[4..])
-                    : BitPacking.Pack(MemoryMarshal.Cast<int, uint>(indices), IndexBits(n), writer.Rest[4..]);
-                WriteSectionLength(ref writer, length);
+                WriteSectionLength(ref writer, IndexSection.Encode(indices, n, indexPlan, writer.Rest[4..]));
             }
 
             if (quantizer is QuantizerSpec qs)

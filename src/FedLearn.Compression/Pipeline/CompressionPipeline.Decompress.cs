@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using FedLearn.Compression.Entropy;
 using FedLearn.Compression.Quantization;
+using FedLearn.Compression.TopK;
 using FedLearn.Compression.Wire;
 
 namespace FedLearn.Compression.Pipeline;
@@ -42,9 +43,9 @@ internal sealed partial class CompressionPipeline
                 : $"The payload holds {keptCount} values for {n} elements of a dense chain.");
         }
 
-        if (!(_spec.TopK && _spec.Entropy) && rice != 0)
+        if (!_spec.TopK && rice != 0)
         {
-            throw new FedLearnFormatException($"The Rice parameter is {rice} but this chain codes no gaps; it must be zero.");
+            throw new FedLearnFormatException($"The Rice parameter is {rice} but this chain keeps no positions; it must be zero.");
         }
 
         if (configured is null ? chunkSize != 0 : chunkSize is 0 or > QuantizationDefaults.MaxChunkSize)
@@ -60,7 +61,7 @@ internal sealed partial class CompressionPipeline
         reader.EnsureConsumed();
 
         int m = (int)keptCount;
-        CheckFixedSectionLengths(m, n, chunkSize, indexSection, scaleSection, valueSection);
+        CheckFixedSectionLengths(m, n, rice, chunkSize, indexSection, scaleSection, valueSection);
 
         float[]? valueRent = null;
         int[]? indexRent = null;
@@ -93,15 +94,7 @@ internal sealed partial class CompressionPipeline
             {
                 indexRent = ArrayPool<int>.Shared.Rent(m);
                 Span<int> indices = indexRent.AsSpan(0, m);
-                if (_spec.Entropy)
-                {
-                    GolombRice.Decode(indexSection, rice, n, indices);
-                }
-                else
-                {
-                    BitPacking.Unpack(indexSection, IndexBits(n), MemoryMarshal.Cast<int, uint>(indices), "index");
-                    CheckAscending(indices, n);
-                }
+                IndexSection.Decode(indexSection, rice, n, indices);
 
                 destination.Clear();
                 for (int j = 0; j < m; j++)
@@ -124,12 +117,12 @@ internal sealed partial class CompressionPipeline
         }
     }
 
-    private void CheckFixedSectionLengths(int m, int n, uint chunkSize, ReadOnlySpan<byte> indexSection, ReadOnlySpan<byte> scaleSection, ReadOnlySpan<byte> valueSection)
+    private void CheckFixedSectionLengths(int m, int n, int rice, uint chunkSize, ReadOnlySpan<byte> indexSection, ReadOnlySpan<byte> scaleSection, ReadOnlySpan<byte> valueSection)
     {
         QuantizerSpec? q = _spec.Quantizer;
-        if (_spec.TopK && !_spec.Entropy)
+        if (_spec.TopK)
         {
-            Expect("index", indexSection.Length, BitPacking.PackedLength(m, IndexBits(n)));
+            IndexSection.CheckLayout(indexSection, rice, m, n);
         }
 
         if (q is QuantizerSpec qs)
@@ -216,20 +209,6 @@ internal sealed partial class CompressionPipeline
 
             scales[2 * chunk] = a;
             scales[(2 * chunk) + 1] = b;
-        }
-    }
-
-    private static void CheckAscending(ReadOnlySpan<int> indices, int n)
-    {
-        int previous = -1;
-        for (int j = 0; j < indices.Length; j++)
-        {
-            if (indices[j] <= previous || indices[j] >= n)
-            {
-                throw new FedLearnFormatException($"Position {j} of the index section is {indices[j]}; positions must ascend strictly and stay below {n}.");
-            }
-
-            previous = indices[j];
         }
     }
 }

@@ -6,7 +6,8 @@ namespace FedLearn.Compression.Pipeline;
 /// A codec chain as one <see cref="ICompressor"/>: optional error feedback, top-k, quantization and entropy coding,
 /// in that order, writing and reading the checked wire format (see <see cref="Wire.WireHeader"/> for the header).
 /// Body after the header: a 12-byte parameter block (quantization bits, Rice parameter, two reserved zero bytes,
-/// kept count, chunk size), then length-prefixed sections: indices (with top-k), scales (with quantization), values.
+/// kept count, chunk size), then length-prefixed sections: indices (with top-k, always compact: see <see cref="TopK.IndexSection"/>), scales
+/// (with quantization), values (rANS-coded when the chain ends with entropy coding and values have at most 8 bits).
 /// Stateless and thread-safe; per-client state lives in <see cref="CompressionContext.State"/>.
 /// </summary>
 internal sealed partial class CompressionPipeline : ICompressor
@@ -45,6 +46,4 @@ internal sealed partial class CompressionPipeline : ICompressor
 
         throw new ArgumentException($"{what} must be finite, but element {index} is {values[index]}.", parameterName);
     }
-
-    private static int IndexBits(int elementCount) => elementCount <= 1 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(elementCount - 1));
 }

@@ -96,7 +96,11 @@ public sealed class CompressionPipelineBuilder
             o.Bits = 1;
         });
 
-    /// <summary>Adds entropy coding: kept positions as Golomb–Rice-coded gaps, quantized values of at most 8 bits with rANS.</summary>
+    /// <summary>
+    /// Adds entropy coding: quantized values of at most 8 bits with rANS. Kept positions are Golomb–Rice-coded gaps
+    /// (or a bitmap when that is no larger) with or without this stage, so after top-k without such a quantizer it
+    /// changes nothing but the chain id.
+    /// </summary>
     public CompressionPipelineBuilder EntropyCode() => Add(StageKind.Entropy, null);
 
     /// <summary>Checks the chain and builds the compressor.</summary>

@@ -15,8 +15,15 @@ internal static class WireHeader
     /// <summary>The magic, the bytes <c>F L C Z</c> read as a little-endian integer.</summary>
     public const uint Magic = 0x5A434C46u;
 
-    /// <summary>The only format version this build reads and writes.</summary>
-    public const ushort Version = 1;
+    /// <summary>
+    /// The only format version this build reads and writes. Version 2 starts the top-k index section with a coding
+    /// byte (Rice-coded gaps or a bitmap, for every chain); version 1 packed indices raw unless the chain had entropy
+    /// coding, and is rejected with a message saying so rather than read two layouts.
+    /// </summary>
+    public const ushort Version = 2;
+
+    /// <summary>The format version before the compact index section, named in the message that rejects it.</summary>
+    public const ushort RawIndexVersion = 1;
 
     /// <summary>Fills the header of <paramref name="payload"/> whose body (after <see cref="Size"/>) is already written.</summary>
     public static void Write(Span<byte> payload, ushort chainId, int elementCount)
@@ -54,6 +61,11 @@ internal static class WireHeader
         }
 
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(payload[4..]);
+        if (version == RawIndexVersion)
+        {
+            throw new FedLearnFormatException($"The payload has format version {version}, whose top-k index section (raw packed positions) this decoder no longer reads; it reads version {Version}. Encode the update again with this version of FedLearn.Compression.");
+        }
+
         if (version != Version)
         {
             throw new FedLearnFormatException($"The payload has format version {version}; this decoder reads version {Version}.");

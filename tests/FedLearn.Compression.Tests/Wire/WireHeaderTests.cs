@@ -40,6 +40,13 @@ public sealed class WireHeaderTests
     }
 
     [Test]
+    public void A_version_one_payload_is_rejected_with_a_message_saying_why()
+    {
+        byte[] old = Resign(Mutate(Encode(Chains.Gaussian(1000, 4)), p => BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan(4), WireHeader.RawIndexVersion)));
+        AssertRejected(old, 1000, "format version 1, whose top-k index section (raw packed positions) this decoder no longer reads");
+    }
+
+    [Test]
     public void An_element_count_above_the_configured_maximum_is_rejected_before_anything_else()
     {
         var small = new CompressionPipelineBuilder { MaxElementCount = 500 }.TopK(0.1).Build();
