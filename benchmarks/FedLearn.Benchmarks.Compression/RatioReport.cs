@@ -10,14 +10,15 @@ namespace FedLearn.Benchmarks.Compression;
 /// The compression-ratio table: for each chain and input vector, bytes actually produced (headers included) against
 /// dense float32, the measured bits per kept index and per kept value (scales included), the entropy bound
 /// 32 / (ρ·(b + log2(1/ρ) + 1.44)) for top-k fraction ρ and b-bit values (32/b without top-k), and the relative
-/// L2 error of the decoded vector.
+/// L2 error of the decoded vector, with the index coding the encoder chose (Rice-coded gaps and their parameter, or
+/// a bitmap).
 /// </summary>
 internal static class RatioReport
 {
     private static readonly string[] ReportChains =
     [
         "q:8", "q:4", "q:4,entropy", "qsgd:4", "sign", "topk:0.1,q:8", "ef,topk:0.1,q:8", "topk:0.1,q:8,entropy",
-        "topk:0.01,entropy", "topk:0.01,q:8", "topk:0.01,q:8,entropy", "topk:0.01,q:4,entropy", "topk:0.001,q:8,entropy",
+        "topk:0.01,entropy", "topk:0.01,q:8", "topk:0.01,q:8,entropy", "topk:0.01,q:4,entropy", "topk:0.001,q:8,entropy", "topk:0.5,q:8",
     ];
 
     public static string Build(int n)
@@ -27,8 +28,8 @@ internal static class RatioReport
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"### {name}, n = {n:N0}");
             text.AppendLine();
-            text.AppendLine("| chain | bytes | ratio | bits/index | bits/value | bound | % of bound | rel. L2 error |");
-            text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            text.AppendLine("| chain | bytes | ratio | index code | bits/index | bits/value | bound | % of bound | rel. L2 error |");
+            text.AppendLine("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
             foreach (string chain in ReportChains)
             {
                 text.AppendLine(Row(chain, vector));
@@ -52,8 +53,11 @@ internal static class RatioReport
         // Sections follow the 20-byte header and the 12-byte parameter block, each with a 4-byte length.
         int position = 32;
         long indexBytes = 0, valueBytes = 0;
+        string indexCode = "–";
         if (spec.TopK)
         {
+            // The index section's first byte is its coding; the Rice parameter is the second byte of the parameter block.
+            indexCode = bytes[position + 4] == 0 ? string.Create(CultureInfo.InvariantCulture, $"gaps, r = {bytes[21]}") : "bitmap";
             indexBytes = Section(bytes, ref position);
         }
 
@@ -77,7 +81,7 @@ internal static class RatioReport
 
         string indexBits = spec.TopK ? F(8.0 * indexBytes / k, "0.00") : "–";
         return string.Create(CultureInfo.InvariantCulture,
-            $"| `{chain}` | {bytes.Length:N0} | {F(ratio, "0.0")}× | {indexBits} | {F(8.0 * valueBytes / k, "0.00")} | {F(bound, "0.0")}× | {F(100 * ratio / bound, "0.0")}% | {F(Math.Sqrt(error / norm), "0.0000")} |");
+            $"| `{chain}` | {bytes.Length:N0} | {F(ratio, "0.0")}× | {indexCode} | {indexBits} | {F(8.0 * valueBytes / k, "0.00")} | {F(bound, "0.0")}× | {F(100 * ratio / bound, "0.0")}% | {F(Math.Sqrt(error / norm), "0.0000")} |");
     }
 
     private static int Section(byte[] bytes, ref int position)
