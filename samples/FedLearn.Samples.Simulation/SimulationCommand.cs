@@ -15,7 +15,7 @@ internal static class SimulationCommand
     private static readonly Option<double> Fraction = new("--fraction") { Description = "Fraction of clients sampled per round, in (0, 1].", DefaultValueFactory = _ => 1.0 };
     private static readonly Option<int> LocalEpochs = new("--local-epochs") { Description = "Local epochs per round.", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> BatchSize = new("--batch-size") { Description = "Local mini-batch size.", DefaultValueFactory = _ => 32 };
-    private static readonly Option<double> Lr = new("--lr") { Description = "Client learning rate.", DefaultValueFactory = _ => 0.02 };
+    private static readonly Option<double?> Lr = new("--lr") { Description = "Client learning rate (default: 0.001 with adam, 0.02 with sgd, 0.05 for softmax)." };
     private static readonly Option<string> Model = new("--model") { Description = "Model: cnn (2 conv + 2 linear), mlp, or softmax (plain C#, no TorchSharp).", DefaultValueFactory = _ => "cnn" };
     private static readonly Option<string> Partition = new("--partition") { Description = "iid | dirichlet:<alpha> | shards:<k>.", DefaultValueFactory = _ => "iid" };
     private static readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images." };
@@ -29,7 +29,7 @@ internal static class SimulationCommand
     private static readonly Option<double> FractionEvaluate = new("--fraction-evaluate") { Description = "Fraction of clients for federated evaluation (0 = none).", DefaultValueFactory = _ => 0.0 };
     private static readonly Option<int?> Threads = new("--threads") { Description = "LibTorch threads per training client (default: cores / max-parallelism)." };
     private static readonly Option<string> Compression = new("--compression") { Description = "Uplink codec chain, e.g. ef,topk:0.01,q:8,entropy (none = dense float32).", DefaultValueFactory = _ => "none" };
-    private static readonly Option<string> Optimizer = new("--optimizer") { Description = "Client optimizer for TorchSharp models: sgd (momentum 0.9) | adam.", DefaultValueFactory = _ => "sgd" };
+    private static readonly Option<string> Optimizer = new("--optimizer") { Description = "Client optimizer for TorchSharp models: adam | sgd (momentum 0.9).", DefaultValueFactory = _ => "adam" };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir") { Description = "Save a checkpoint after each round here, and resume from it." };
 
     public static RootCommand Create()
@@ -53,7 +53,6 @@ internal static class SimulationCommand
             Fraction = result.GetValue(Fraction),
             LocalEpochs = Positive(result.GetValue(LocalEpochs), "--local-epochs"),
             BatchSize = Positive(result.GetValue(BatchSize), "--batch-size"),
-            Lr = result.GetValue(Lr),
             Model = result.GetValue(Model)!.Trim().ToLowerInvariant(),
             Partition = result.GetValue(Partition)!.Trim(),
             TrainSubset = result.GetValue(TrainSubset),
@@ -76,6 +75,9 @@ internal static class SimulationCommand
         {
             throw new UsageException($"--optimizer must be one of {string.Join(", ", Optimizers)}, got '{settings.Optimizer}'.");
         }
+
+        double defaultLr = settings.Model == "softmax" ? 0.05 : settings.Optimizer == "adam" ? 0.001 : 0.02;
+        settings = settings with { Lr = result.GetValue(Lr) ?? defaultLr };
 
         if (!(settings.Fraction > 0 && settings.Fraction <= 1))
         {

@@ -13,7 +13,7 @@ internal sealed record SimulationSettings
 
     public int BatchSize { get; init; } = 32;
 
-    public double Lr { get; init; } = 0.02;
+    public double Lr { get; init; } = 0.001;
 
     public string Model { get; init; } = "cnn";
 
@@ -43,5 +43,5 @@ internal sealed record SimulationSettings
 
     public string Compression { get; init; } = "none";
 
-    public string Optimizer { get; init; } = "sgd";
+    public string Optimizer { get; init; } = "adam";
 }

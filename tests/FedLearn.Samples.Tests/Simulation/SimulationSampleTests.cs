@@ -29,7 +29,7 @@ public sealed class SimulationSampleTests
     {
         (int exitCode, string output, string error) = SampleProcess.Run(
             TimeSpan.FromMinutes(5),
-            "--clients", "5", "--rounds", "3", "--train-subset", "6000", "--model", "mlp", "--lr", "0.05", "--local-epochs", "2", "--seed", "7", "--output", _output);
+            "--clients", "5", "--rounds", "3", "--train-subset", "6000", "--model", "mlp", "--optimizer", "sgd", "--lr", "0.05", "--local-epochs", "2", "--seed", "7", "--output", _output);
 
         Assert.That(exitCode, Is.Zero, error + output);
         using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_output, "summary.json")));
