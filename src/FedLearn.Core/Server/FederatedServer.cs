@@ -154,6 +154,11 @@ public sealed partial class FederatedServer
 
         FedLearnTelemetry.BytesSent.Add(result.BytesDown);
         FedLearnTelemetry.BytesReceived.Add(result.BytesUp);
+        if (result.BytesUp > 0)
+        {
+            FedLearnTelemetry.BytesSaved.Add(Math.Max(0, result.DenseBytesUp - result.BytesUp));
+            FedLearnTelemetry.CompressionRatio.Record((double)result.DenseBytesUp / result.BytesUp);
+        }
         activity?.SetTag("fedlearn.outcome", result.Succeeded ? "succeeded" : "failed");
         activity?.SetTag("fedlearn.clients.sampled", result.Sampled.Count);
         activity?.SetTag("fedlearn.clients.aggregated", result.Aggregated.Count);

@@ -40,4 +40,10 @@ public static class FedLearnTelemetry
 
     /// <summary>Bytes the server received from clients.</summary>
     public static Counter<long> BytesReceived { get; } = Meter.CreateCounter<long>("fedlearn.transport.bytes.received", "By", "Bytes received by the server.");
+
+    /// <summary>Uplink bytes saved by compression: what the updates would have taken as dense float32 minus what was received.</summary>
+    public static Counter<long> BytesSaved { get; } = Meter.CreateCounter<long>("fedlearn.transport.bytes.saved", "By", "Uplink bytes saved by compression against dense float32 updates.");
+
+    /// <summary>Uplink compression ratio of each round (dense float32 bytes over received bytes; 1 for dense updates).</summary>
+    public static Histogram<double> CompressionRatio { get; } = Meter.CreateHistogram<double>("fedlearn.compression.ratio", "{ratio}", "Dense float32 bytes over received bytes, per round.");
 }

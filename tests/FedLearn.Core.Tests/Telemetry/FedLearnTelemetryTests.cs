@@ -56,6 +56,8 @@ public sealed class FedLearnTelemetryTests
         Assert.That(measurements.GetValueOrDefault("fedlearn.transport.bytes.sent"), Is.GreaterThanOrEqualTo(3 * 10 * sizeof(float)));
         Assert.That(measurements.GetValueOrDefault("fedlearn.transport.bytes.received"), Is.GreaterThanOrEqualTo(2 * 10 * sizeof(float)));
         Assert.That(measurements.Keys, Has.Some.StartsWith("fedlearn.round.duration|fedlearn.outcome=succeeded"));
+        Assert.That(measurements.GetValueOrDefault("fedlearn.compression.ratio"), Is.GreaterThanOrEqualTo(1.0), "dense updates have ratio 1");
+        Assert.That(measurements.ContainsKey("fedlearn.transport.bytes.saved"), Is.True);
         Assert.That(activities.Where(x => x.OperationName == "fedlearn.round").Select(x => x.GetTagItem("fedlearn.round")), Has.Some.EqualTo(1));
     }
 
