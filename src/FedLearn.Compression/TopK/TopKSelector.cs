@@ -65,7 +65,7 @@ internal static class TopKSelector
         {
             Span<float> magnitudes = rented.AsSpan(0, x.Length);
             TensorPrimitives.Abs(x, magnitudes);
-            float threshold = QuickSelect.Select(magnitudes, x.Length - k);
+            float threshold = FedLearn.Numerics.Selection.Select(magnitudes, x.Length - k);
             int greater = 0;
             foreach (float v in x)
             {
@@ -113,7 +113,7 @@ internal static class TopKSelector
                 sample[i] = Math.Abs(x[random.NextInt(n)]);
             }
 
-            lowThreshold = QuickSelect.Select(sample, SampleSize - rankFromTop);
+            lowThreshold = FedLearn.Numerics.Selection.Select(sample, SampleSize - rankFromTop);
         }
         finally
         {
@@ -139,7 +139,7 @@ internal static class TopKSelector
                 magnitudes[i] = Math.Abs(x[candidates[i]]);
             }
 
-            float threshold = QuickSelect.Select(magnitudes, count - k);
+            float threshold = FedLearn.Numerics.Selection.Select(magnitudes, count - k);
             int greater = 0;
             foreach (int index in candidates)
             {

@@ -1,5 +1,5 @@
 using FedLearn.Compression.Tests.Support;
-using FedLearn.Compression.TopK;
+using FedLearn.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
 using NUnit.Framework;
@@ -20,7 +20,7 @@ public sealed class QuickSelectTests
         int rank = (int)((uint)rankSeed % (uint)values.Length);
         float[] sorted = values.Order().ToArray();
         float[] work = (float[])values.Clone();
-        float selected = QuickSelect.Select(work, rank);
+        float selected = Selection.Select(work, rank);
         bool partitioned = work.Take(rank).All(v => v <= selected) && work.Skip(rank + 1).All(v => v >= selected);
         bool permutation = work.Order().SequenceEqual(sorted);
         return (selected.Equals(sorted[rank]) && partitioned && permutation).Label(vector.ToString());
@@ -30,11 +30,11 @@ public sealed class QuickSelectTests
     public void Adversarial_inputs_of_equal_or_sorted_values_select_correctly()
     {
         float[] equal = Enumerable.Repeat(2f, 10_000).ToArray();
-        Assert.That(QuickSelect.Select(equal, 1234), Is.EqualTo(2f));
+        Assert.That(Selection.Select(equal, 1234), Is.EqualTo(2f));
         float[] ascending = Enumerable.Range(0, 100_000).Select(i => (float)i).ToArray();
-        Assert.That(QuickSelect.Select(ascending, 99_000), Is.EqualTo(99_000f));
+        Assert.That(Selection.Select(ascending, 99_000), Is.EqualTo(99_000f));
         float[] organPipe = Enumerable.Range(0, 100_000).Select(i => (float)Math.Min(i, 100_000 - i)).ToArray();
         float expected = organPipe.Order().ElementAt(500);
-        Assert.That(QuickSelect.Select(organPipe, 500), Is.EqualTo(expected));
+        Assert.That(Selection.Select(organPipe, 500), Is.EqualTo(expected));
     }
 }

@@ -1,16 +1,20 @@
-namespace FedLearn.Compression.TopK;
+namespace FedLearn.Numerics;
 
 /// <summary>
 /// Introselect on floats without NaN: expected linear time by Hoare partitioning around a median-of-three pivot,
 /// falling back to sorting the remaining range once the recursion depth passes 2·log2(n), so adversarial inputs
 /// cost O(n log n) rather than O(n²). Reorders the span in place. Stateless and thread-safe.
 /// </summary>
-internal static class QuickSelect
+public static class Selection
 {
     /// <summary>
     /// Rearranges <paramref name="values"/> so that the element at <paramref name="rank"/> is the one a full ascending
     /// sort would put there, every element before it is not greater and every element after it is not smaller; returns it.
+    /// Values must not be NaN. Used by top-k sparsification and by coordinate-wise median and trimmed mean.
     /// </summary>
+    /// <param name="values">The values to select from; reordered in place.</param>
+    /// <param name="rank">0-based rank in ascending order, in [0, values.Length).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rank"/> is outside the span.</exception>
     public static float Select(Span<float> values, int rank)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
