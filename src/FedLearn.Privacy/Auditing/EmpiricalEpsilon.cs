@@ -79,7 +79,7 @@ public static class EmpiricalEpsilon
     /// <summary>
     /// The ε lower bound of the best threshold, chosen honestly: the members and non-members are split at random into
     /// a selection half and an evaluation half; the threshold that maximises <see cref="LowerBound"/> on the
-    /// selection half is evaluated on the evaluation half, whose bound is returned.
+    /// selection half (placed midway to the next lower score) is evaluated on the evaluation half, whose bound is returned.
     /// </summary>
     /// <param name="memberScores">Scores of the members (at least 2, no NaN); higher means "more likely a member".</param>
     /// <param name="nonMemberScores">Scores of the non-members (at least 2, no NaN).</param>
@@ -103,22 +103,32 @@ public static class EmpiricalEpsilon
         (double[] selectMembers, double[] evaluateMembers) = Split(memberScores, random);
         (double[] selectNonMembers, double[] evaluateNonMembers) = Split(nonMemberScores, random);
 
-        RocPoint best = RocAnalysis.Curve(selectMembers, selectNonMembers)[0];
+        IReadOnlyList<RocPoint> curve = RocAnalysis.Curve(selectMembers, selectNonMembers);
+        int best = 0;
         double bestEpsilon = 0;
-        foreach (RocPoint point in RocAnalysis.Curve(selectMembers, selectNonMembers))
+        for (int i = 0; i < curve.Count; i++)
         {
-            double epsilon = LowerBound(point, delta, confidence);
+            double epsilon = LowerBound(curve[i], delta, confidence);
             if (epsilon > bestEpsilon)
             {
                 bestEpsilon = epsilon;
-                best = point;
+                best = i;
             }
         }
 
-        RocPoint evaluated = RocAnalysis.At(evaluateMembers, evaluateNonMembers, best.Threshold);
+        // Any threshold between the chosen score and the next lower one classifies the selection half alike; the
+        // midpoint, rather than the chosen score itself, does not favour either class on the evaluation half.
+        double threshold = curve[best].Threshold;
+        if (best > 0 && best + 1 < curve.Count && double.IsFinite(threshold) && double.IsFinite(curve[best + 1].Threshold))
+        {
+            double midpoint = (0.5 * threshold) + (0.5 * curve[best + 1].Threshold);
+            threshold = midpoint > curve[best + 1].Threshold && midpoint < threshold ? midpoint : threshold;
+        }
+
+        RocPoint evaluated = RocAnalysis.At(evaluateMembers, evaluateNonMembers, threshold);
         (double tprLower, double fprUpper) = PessimisticRates(evaluated, confidence);
         return new EmpiricalEpsilonEstimate(
-            FromRates(tprLower, fprUpper, delta), confidence, delta, best.Threshold, evaluated, tprLower, fprUpper, bestEpsilon);
+            FromRates(tprLower, fprUpper, delta), confidence, delta, threshold, evaluated, tprLower, fprUpper, bestEpsilon);
     }
 
     private static (double TprLower, double FprUpper) PessimisticRates(RocPoint point, double confidence)
