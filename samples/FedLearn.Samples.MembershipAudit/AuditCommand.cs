@@ -19,6 +19,7 @@ internal static class AuditCommand
     private static readonly Option<double?> Lr = new("--lr") { Description = "Learning rate (default: 0.001 with adam, 0.02 with sgd)." };
     private static readonly Option<string> Optimizer = new("--optimizer") { Description = "adam | sgd (momentum 0.9).", DefaultValueFactory = _ => "adam" };
     private static readonly Option<string> Epsilon = new("--epsilon") { Description = "Comma-separated privacy levels to audit, e.g. 1,3,5,10,inf (inf = non-private).", DefaultValueFactory = _ => "inf" };
+    private static readonly Option<double> DpClip = new("--dp-clip") { Description = "DP-SGD per-sample clipping norm C (finite --epsilon only; the expected batch is --batch-size).", DefaultValueFactory = _ => 1.0 };
     private static readonly Option<double> Delta = new("--delta") { Description = "δ of the privacy guarantee and of the empirical ε lower bound.", DefaultValueFactory = _ => 1e-5 };
     private static readonly Option<double> Confidence = new("--confidence") { Description = "Confidence of the empirical ε lower bound.", DefaultValueFactory = _ => 0.95 };
     private static readonly Option<ulong> Seed = new("--seed") { Description = "Run seed (data split, initial weights, shuffling).", DefaultValueFactory = _ => 42UL };
@@ -29,7 +30,7 @@ internal static class AuditCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("Membership-inference audit of a model trained on Fashion-MNIST: loss-threshold and shadow-model attacks, AUC, TPR at low FPR and the empirical ε lower bound.");
-        foreach (Option option in new Option[] { Model, Members, NonMembers, Shadows, Epochs, BatchSize, Lr, Optimizer, Epsilon, Delta, Confidence, Seed, DataDir, Output, Threads })
+        foreach (Option option in new Option[] { Model, Members, NonMembers, Shadows, Epochs, BatchSize, Lr, Optimizer, Epsilon, DpClip, Delta, Confidence, Seed, DataDir, Output, Threads })
         {
             root.Options.Add(option);
         }
@@ -71,6 +72,12 @@ internal static class AuditCommand
             throw new UsageException($"--confidence must be in (0, 1), got {confidence.ToString(CultureInfo.InvariantCulture)}.");
         }
 
+        double dpClip = result.GetValue(DpClip);
+        if (!(dpClip > 0) || double.IsInfinity(dpClip))
+        {
+            throw new UsageException($"--dp-clip must be a positive number, got {dpClip.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
         int shadows = result.GetValue(Shadows);
         if (shadows < 0)
         {
@@ -87,6 +94,7 @@ internal static class AuditCommand
             BatchSize = AtLeast(result.GetValue(BatchSize), 1, "--batch-size"),
             Lr = lr,
             Optimizer = optimizer,
+            DpClip = dpClip,
             Epsilons = ParseEpsilons(result.GetValue(Epsilon)!),
             Delta = delta,
             Confidence = confidence,

@@ -27,7 +27,7 @@ internal static class AuditRunner
         MembershipAuditData data = Split(train, test, settings);
 
         output.WriteLine($"# Membership audit: {settings.Model}, {settings.Members} members, {settings.NonMembers} non-members, {settings.Shadows} shadows, " +
-            $"{settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Optimizer} lr {settings.Lr.ToString(CultureInfo.InvariantCulture)}, " +
+            $"{settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Optimizer} lr {settings.Lr.ToString(CultureInfo.InvariantCulture)}, DP clip {settings.DpClip.ToString(CultureInfo.InvariantCulture)}, " +
             $"δ {settings.Delta.ToString(CultureInfo.InvariantCulture)}, confidence {settings.Confidence.ToString(CultureInfo.InvariantCulture)}, seed {settings.Seed}");
         output.WriteLine($"# shadow pool {data.ShadowPool.Count} training images, evaluation on the {test.Count} test images");
         if (settings.Output is not null)

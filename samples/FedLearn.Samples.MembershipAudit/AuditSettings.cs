@@ -19,6 +19,9 @@ internal sealed record AuditSettings
 
     public required string Optimizer { get; init; }
 
+    /// <summary>DP-SGD's per-sample clipping norm C (finite ε only).</summary>
+    public required double DpClip { get; init; }
+
     /// <summary>The privacy levels to audit, in the order given; +∞ is non-private training.</summary>
     public required IReadOnlyList<double> Epsilons { get; init; }
 

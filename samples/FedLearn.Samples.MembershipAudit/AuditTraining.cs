@@ -1,5 +1,6 @@
 using FedLearn.Data;
 using FedLearn.Torch;
+using FedLearn.Torch.Privacy;
 
 namespace FedLearn.Samples.MembershipAudit;
 
@@ -10,8 +11,8 @@ namespace FedLearn.Samples.MembershipAudit;
 internal sealed record AuditTraining(Func<DatasetView, ILocalTrainer> CreateTrainer, Func<ILocalTrainer, double> AccountantEpsilon, string Description)
 {
     /// <summary>
-    /// The trainer for privacy level <paramref name="epsilon"/>: plain <see cref="TorchTrainer"/> for +∞. This is the
-    /// one place that knows how to train privately; a DP-SGD trainer for a target ε plugs in here.
+    /// The trainer for privacy level <paramref name="epsilon"/>: plain <see cref="TorchTrainer"/> for +∞, else
+    /// <see cref="DpSgdTrainer"/> calibrated to ε over the run's epochs. The one place that knows how to train privately.
     /// </summary>
     public static AuditTraining For(AuditSettings settings, double epsilon)
     {
@@ -29,6 +30,21 @@ internal sealed record AuditTraining(Func<DatasetView, ILocalTrainer> CreateTrai
                 $"{settings.Model}, {settings.Optimizer} lr {settings.Lr}, non-private");
         }
 
-        throw new UsageException($"--epsilon {epsilon}: private training (DP-SGD) is not available in this build; only inf can be audited.");
+        // DP-SGD at the target ε over the planned epochs: the noise multiplier is calibrated when the trainer is built,
+        // every target and shadow model is trained the same way, and the accountant reports what the target spent.
+        var dpOptions = new DpSgdOptions
+        {
+            TargetEpsilon = epsilon,
+            Delta = settings.Delta,
+            PlannedEpochs = settings.Epochs,
+            MaxGradientNorm = settings.DpClip,
+            ExpectedBatchSize = settings.BatchSize,
+            Optimizer = options.Optimizer,
+            Device = TorchDevicePreference.Cpu,
+        };
+        return new AuditTraining(
+            train => new DpSgdTrainer(TorchModels.Create(settings.Model, seed: 0), train, train.Select([]), dpOptions),
+            trainer => ((DpSgdTrainer)trainer).Spent(settings.Delta).Epsilon,
+            $"{settings.Model}, DP-SGD at ε {epsilon} (δ {settings.Delta}), clip {settings.DpClip}, expected batch {settings.BatchSize}, {settings.Optimizer} lr {settings.Lr}");
     }
 }
