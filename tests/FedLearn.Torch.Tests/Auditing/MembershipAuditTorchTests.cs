@@ -1,5 +1,6 @@
 using FedLearn.Data;
 using FedLearn.Privacy.Auditing;
+using FedLearn.Torch.Privacy;
 using FedLearn.Torch.Tests.TestData;
 
 namespace FedLearn.Torch.Tests.Auditing;
@@ -51,6 +52,58 @@ public sealed class MembershipAuditTorchTests
                 Assert.That(attack.TprAt01PercentFpr, Is.InRange(0.0, attack.TprAt1PercentFpr), attack.Attack);
                 Assert.That(double.IsFinite(attack.EmpiricalEpsilon.Epsilon) && attack.EmpiricalEpsilon.Epsilon >= 0, attack.Attack);
             }
+        });
+    }
+
+    [Test]
+    public async Task Audits_a_dp_sgd_model_whose_bound_stays_below_the_accountants_epsilon()
+    {
+        // DP-SGD at ε = 1 (δ = 1e-5): the attack may find nothing, but its lower bound must not exceed what the
+        // accountant certifies (a correct audit breaks this with probability below 5% per attack).
+        LabeledDataset train = FashionMnistSamples.Train(512);
+        DatasetView all = train.All();
+        var data = new MembershipAuditData
+        {
+            Members = all.Select(Enumerable.Range(0, 64)),
+            NonMembers = all.Select(Enumerable.Range(64, 64)),
+            ShadowPool = all.Select(Enumerable.Range(128, 128)),
+        };
+        var trainers = new List<DpSgdTrainer>();
+        var training = new AuditedTraining
+        {
+            CreateTrainer = view =>
+            {
+                var trainer = new DpSgdTrainer(new MlpModel(seed: 0), view, view.Select([]), new DpSgdOptions
+                {
+                    TargetEpsilon = 1,
+                    Delta = 1e-5,
+                    PlannedEpochs = 4,
+                    ExpectedBatchSize = 16,
+                    Optimizer = TorchOptimizerKind.Adam,
+                    Device = TorchDevicePreference.Cpu,
+                });
+                trainers.Add(trainer);
+                return trainer;
+            },
+            CreateInitialWeights = seed =>
+            {
+                using var model = new MlpModel(seed);
+                return model.GetWeights();
+            },
+            FitConfig = new FitConfig { Round = 1, LocalEpochs = 4, BatchSize = 16, LearningRate = 0.005 },
+        };
+        using var predictions = TorchPredictionSource.Create("mlp");
+
+        MembershipAuditReport report = await new MembershipAuditor(training, predictions, new MembershipAuditOptions { ShadowCount = 1 })
+            .RunAsync(data, null, CancellationToken.None);
+
+        double accountant = trainers[0].Spent(1e-5).Epsilon;
+        Assert.Multiple(() =>
+        {
+            Assert.That(trainers, Has.Count.EqualTo(2), "the target and one shadow, each with its own DP-SGD trainer");
+            Assert.That(accountant, Is.InRange(0.5, 1.0));
+            Assert.That(report.LossThreshold.EmpiricalEpsilon.Epsilon, Is.LessThanOrEqualTo(accountant));
+            Assert.That(report.ShadowModel!.EmpiricalEpsilon.Epsilon, Is.LessThanOrEqualTo(accountant));
         });
     }
 
