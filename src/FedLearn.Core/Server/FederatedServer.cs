@@ -76,6 +76,7 @@ public sealed partial class FederatedServer
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
         using Activity? activity = FedLearnTelemetry.ActivitySource.StartActivity("fedlearn.round");
+        using IDisposable? scope = _logger.BeginScope(Logging.LogScope.ForRound(round));
         activity?.SetTag("fedlearn.round", round);
         var total = Stopwatch.StartNew();
 
@@ -182,6 +183,7 @@ public sealed partial class FederatedServer
 
         foreach (ClientFailure failure in result.Failures)
         {
+            using IDisposable? clientScope = _logger.BeginScope(Logging.LogScope.ForClient(failure.ClientId, result.Round));
             _logger.LogWarning("Round {Round}: client {ClientId} {Kind}: {Message}", result.Round, failure.ClientId, failure.Kind, failure.Message);
         }
     }
