@@ -1,0 +1,126 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using FedLearn.Packaging.Tests.TestSupport;
+using NUnit.Framework;
+
+namespace FedLearn.Packaging.Tests.Packaging;
+
+/// <summary>
+/// Packs every src project and checks the packages as nuget.org and a host app see them: metadata, README, XML docs,
+/// symbols, dependencies; then proves the "dotnet add package" story end to end with a fresh console app.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed partial class PackagesTests
+{
+    private PackedFeed _feed = null!;
+
+    [OneTimeSetUp]
+    public void PackEverything() => _feed = PackedFeed.Create();
+
+    [OneTimeTearDown]
+    public void DeleteFeed() => _feed?.Dispose();
+
+    public static IEnumerable<string> Projects => Repository.SourceProjects;
+
+    [TestCaseSource(nameof(Projects))]
+    public void Each_package_carries_its_metadata_readme_xml_docs_and_a_symbols_package(string id)
+    {
+        Assert.That(File.Exists(_feed.PackagePath(id)), Is.True, $"{id}.nupkg was not produced");
+        using ZipArchive package = ZipFile.OpenRead(_feed.PackagePath(id));
+        XDocument nuspec = XDocument.Load(package.Entries.Single(e => e.FullName == $"{id}.nuspec").Open());
+        XNamespace ns = nuspec.Root!.Name.Namespace;
+        XElement metadata = nuspec.Root.Element(ns + "metadata")!;
+        string? Field(string name) => metadata.Element(ns + name)?.Value;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Field("id"), Is.EqualTo(id));
+            Assert.That(Field("version"), Is.EqualTo(_feed.Version));
+            Assert.That(Field("description"), Is.Not.Empty.And.Not.EqualTo("Package Description"));
+            Assert.That(Field("authors"), Is.Not.Empty);
+            XElement license = metadata.Element(ns + "license")!;
+            Assert.That((license.Attribute("type")?.Value, license.Value), Is.EqualTo(("expression", "MIT")));
+            Assert.That(Field("readme"), Is.EqualTo("README.md"));
+            Assert.That(package.GetEntry("README.md"), Is.Not.Null, "the README is inside the package");
+            Assert.That(Field("tags")!.Split(' '), Does.Contain("federated-learning"));
+            XElement repository = metadata.Element(ns + "repository")!;
+            Assert.That(repository.Attribute("type")?.Value, Is.EqualTo("git"));
+            Assert.That(repository.Attribute("url")?.Value, Does.StartWith("https://"));
+            Assert.That(repository.Attribute("commit")?.Value, Does.Match("^[0-9a-f]{40}$"), "the commit the package was built from");
+            Assert.That(package.GetEntry($"lib/net10.0/{id}.dll"), Is.Not.Null);
+            Assert.That(package.GetEntry($"lib/net10.0/{id}.xml"), Is.Not.Null, "XML docs ship with the assembly");
+        });
+
+        // Every package but Core depends on Core, at exactly the version packed with it.
+        string[] fedLearnDependencies = metadata.Descendants(ns + "dependency")
+            .Where(d => d.Attribute("id")!.Value.StartsWith("FedLearn.", StringComparison.Ordinal))
+            .Select(d => $"{d.Attribute("id")!.Value} {d.Attribute("version")!.Value}")
+            .ToArray();
+        Assert.That(fedLearnDependencies, Is.EqualTo(id == "FedLearn.Core" ? Array.Empty<string>() : new[] { $"FedLearn.Core {_feed.Version}" }));
+
+        Assert.That(File.Exists(_feed.SymbolPackagePath(id)), Is.True, $"{id}.snupkg was not produced");
+        using ZipArchive symbols = ZipFile.OpenRead(_feed.SymbolPackagePath(id));
+        Assert.That(symbols.GetEntry($"lib/net10.0/{id}.pdb"), Is.Not.Null);
+    }
+
+    [Test]
+    public void A_fresh_console_app_adds_the_packed_packages_and_runs_the_getting_started_federation()
+    {
+        string app = Path.Combine(Path.GetTempPath(), "fedlearn-host-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(app);
+        try
+        {
+            // The local feed first; the registry the repository uses serves every other dependency.
+            File.WriteAllText(Path.Combine(app, "nuget.config"), NuGetConfig(_feed.Directory));
+            TimeSpan limit = TimeSpan.FromMinutes(3);
+            Dotnet.Run(app, limit, "new", "console", "--framework", "net10.0", "--name", "FedHello", "--output", ".", "--no-update-check");
+            Dotnet.Run(app, limit, "add", "package", "FedLearn.Core", "--version", _feed.Version);
+            Dotnet.Run(app, limit, "add", "package", "FedLearn.Compression", "--version", _feed.Version);
+            File.WriteAllText(Path.Combine(app, "Program.cs"), GettingStartedProgram());
+
+            Dotnet.Run(app, limit, "build", "-c", "Release");
+            string output = Dotnet.Run(app, limit, "run", "-c", "Release", "--no-build");
+
+            TestContext.Out.WriteLine(output);
+            Assert.That(Regex.Matches(output, @"^round \d+: ", RegexOptions.Multiline), Has.Count.EqualTo(5), output);
+            Match accuracy = AccuracyLine().Match(output);
+            Assert.That(accuracy.Success, Is.True, output);
+            // Chance is 0.1 on ten classes; five rounds of the softmax model reach well above 0.6 on this split.
+            Assert.That(double.Parse(accuracy.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0.6), output);
+            string assets = File.ReadAllText(Path.Combine(app, "obj", "project.assets.json"));
+            Assert.That(assets, Does.Contain($"\"FedLearn.Core/{_feed.Version}\""), "the packed Core came from the local feed");
+        }
+        finally
+        {
+            Directory.Delete(app, recursive: true);
+        }
+    }
+
+    /// <summary>The program in docs/getting-started.md, the block after the packaging-test marker.</summary>
+    private static string GettingStartedProgram()
+    {
+        string page = File.ReadAllText(Path.Combine(Repository.Root, "docs", "getting-started.md"));
+        Match block = ProgramBlock().Match(page);
+        Assert.That(block.Success, Is.True, "docs/getting-started.md has no csharp block after '<!-- packaging-test: Program.cs -->'");
+        return block.Groups[1].Value;
+    }
+
+    /// <summary>A nuget.config with the local feed first and then the package sources of the repository's own nuget.config.</summary>
+    private static string NuGetConfig(string feed)
+    {
+        XDocument repository = XDocument.Load(Path.Combine(Repository.Root, "nuget.config"));
+        IEnumerable<XElement> sources = repository.Root!.Element("packageSources")!.Elements("add").Select(e => new XElement(e));
+        var config = new XDocument(new XElement(
+            "configuration",
+            new XElement("packageSources", new XElement("clear"), new XElement("add", new XAttribute("key", "fedlearn-local"), new XAttribute("value", feed)), sources)));
+        return config.ToString();
+    }
+
+    [GeneratedRegex(@"<!-- packaging-test: Program\.cs -->\s*```csharp\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ProgramBlock();
+
+    [GeneratedRegex(@"^test accuracy: ([0-9.]+)$", RegexOptions.Multiline)]
+    private static partial Regex AccuracyLine();
+}
