@@ -160,6 +160,7 @@ public sealed partial class FederatedServer
             FedLearnTelemetry.BytesSaved.Add(Math.Max(0, result.DenseBytesUp - result.BytesUp));
             FedLearnTelemetry.CompressionRatio.Record((double)result.DenseBytesUp / result.BytesUp);
         }
+        RecordModelAndScreening(result);
         activity?.SetTag("fedlearn.outcome", result.Succeeded ? "succeeded" : "failed");
         activity?.SetTag("fedlearn.clients.sampled", result.Sampled.Count);
         activity?.SetTag("fedlearn.clients.aggregated", result.Aggregated.Count);
