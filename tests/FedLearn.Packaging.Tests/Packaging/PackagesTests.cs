@@ -45,6 +45,7 @@ public sealed partial class PackagesTests
             Assert.That(Field("readme"), Is.EqualTo("README.md"));
             Assert.That(package.GetEntry("README.md"), Is.Not.Null, "the README is inside the package");
             Assert.That(Field("tags")!.Split(' '), Does.Contain("federated-learning"));
+            Assert.That(Field("tags")!.Split(' '), Has.Length.GreaterThan(4), "tags of its own beside the shared ones");
             XElement repository = metadata.Element(ns + "repository")!;
             Assert.That(repository.Attribute("type")?.Value, Is.EqualTo("git"));
             Assert.That(repository.Attribute("url")?.Value, Does.StartWith("https://"));
@@ -66,7 +67,7 @@ public sealed partial class PackagesTests
     }
 
     [Test]
-    public void A_fresh_console_app_adds_the_packed_packages_and_runs_the_getting_started_federation()
+    public void A_fresh_console_app_adds_the_packed_packages_compiles_every_docs_snippet_and_runs_the_getting_started_federation()
     {
         string app = Path.Combine(Path.GetTempPath(), "fedlearn-host-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(app);
@@ -76,9 +77,20 @@ public sealed partial class PackagesTests
             File.WriteAllText(Path.Combine(app, "nuget.config"), NuGetConfig(_feed.Directory));
             TimeSpan limit = TimeSpan.FromMinutes(3);
             Dotnet.Run(app, limit, "new", "console", "--framework", "net10.0", "--name", "FedHello", "--output", ".", "--no-update-check");
-            Dotnet.Run(app, limit, "add", "package", "FedLearn.Core", "--version", _feed.Version);
-            Dotnet.Run(app, limit, "add", "package", "FedLearn.Compression", "--version", _feed.Version);
+            // Every add but the last only edits the project; the last restores them all from the feeds. The program
+            // uses Core and Compression; the others are there so that every package page's snippet compiles too.
+            string[] packages = ["FedLearn.Core", "FedLearn.Robust", "FedLearn.Privacy", "FedLearn.Torch", "FedLearn.Compression"];
+            foreach (string package in packages)
+            {
+                string[] add = package == packages[^1]
+                    ? ["add", "package", package, "--version", _feed.Version]
+                    : ["add", "package", package, "--version", _feed.Version, "--no-restore"];
+                Dotnet.Run(app, limit, add);
+            }
+
             File.WriteAllText(Path.Combine(app, "Program.cs"), GettingStartedProgram());
+            string[] snippets = WritePackagePageSnippets(app);
+            Assert.That(snippets, Is.SupersetOf(Repository.SourceProjects), "every package page has a snippet");
 
             Dotnet.Run(app, limit, "build", "-c", "Release");
             string output = Dotnet.Run(app, limit, "run", "-c", "Release", "--no-build");
@@ -87,8 +99,9 @@ public sealed partial class PackagesTests
             Assert.That(Regex.Matches(output, @"^round \d+: ", RegexOptions.Multiline), Has.Count.EqualTo(5), output);
             Match accuracy = AccuracyLine().Match(output);
             Assert.That(accuracy.Success, Is.True, output);
-            // Chance is 0.1 on ten classes; five rounds of the softmax model reach well above 0.6 on this split.
-            Assert.That(double.Parse(accuracy.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0.6), output);
+            // Chance is 0.1 on ten classes; the bar is five times chance, far below what a working federation reaches
+            // here (docs/getting-started.md) and far above what a broken one (no learning, wrong aggregation) would.
+            Assert.That(double.Parse(accuracy.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0.5), output);
             string assets = File.ReadAllText(Path.Combine(app, "obj", "project.assets.json"));
             Assert.That(assets, Does.Contain($"\"FedLearn.Core/{_feed.Version}\""), "the packed Core came from the local feed");
         }
@@ -107,6 +120,37 @@ public sealed partial class PackagesTests
         return block.Groups[1].Value;
     }
 
+    /// <summary>
+    /// Writes the snippet of each docs/packages/*.md page (the csharp block after '&lt;!-- packaging-test: snippet --&gt;')
+    /// as a static method of its own class, its usings on top, so that building the app compiles every snippet.
+    /// Returns the packages whose page had a snippet.
+    /// </summary>
+    private static string[] WritePackagePageSnippets(string app)
+    {
+        var found = new List<string>();
+        foreach (string page in Directory.GetFiles(Path.Combine(Repository.Root, "docs", "packages"), "*.md"))
+        {
+            Match block = SnippetBlock().Match(File.ReadAllText(page));
+            if (!block.Success)
+            {
+                continue;
+            }
+
+            string package = Path.GetFileNameWithoutExtension(page);
+            string[] lines = block.Groups[1].Value.Split('\n');
+            IEnumerable<string> usings = lines.Where(l => l.StartsWith("using ", StringComparison.Ordinal) && l.TrimEnd().EndsWith(';') && !l.Contains('=', StringComparison.Ordinal));
+            IEnumerable<string> body = lines.Where(l => !usings.Contains(l));
+            string source = string.Join('\n', usings)
+                + $"\n\ninternal static class {package.Replace('.', '_')}_Snippet\n{{\n    public static async System.Threading.Tasks.Task RunAsync()\n    {{\n"
+                + string.Join('\n', body.Select(l => "        " + l))
+                + "\n    }\n}\n";
+            File.WriteAllText(Path.Combine(app, package.Replace('.', '_') + "_Snippet.cs"), source);
+            found.Add(package);
+        }
+
+        return [.. found];
+    }
+
     /// <summary>A nuget.config with the local feed first and then the package sources of the repository's own nuget.config.</summary>
     private static string NuGetConfig(string feed)
     {
@@ -120,6 +164,9 @@ public sealed partial class PackagesTests
 
     [GeneratedRegex(@"<!-- packaging-test: Program\.cs -->\s*```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex ProgramBlock();
+
+    [GeneratedRegex(@"<!-- packaging-test: snippet -->\s*```csharp\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex SnippetBlock();
 
     [GeneratedRegex(@"^test accuracy: ([0-9.]+)$", RegexOptions.Multiline)]
     private static partial Regex AccuracyLine();

@@ -25,17 +25,21 @@ internal sealed class PackedFeed : IDisposable
         string version = "0.1.0-packtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         string directory = Path.Combine(Path.GetTempPath(), "fedlearn-feed-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
-        foreach (string project in Repository.SourceProjects)
+        // One invocation for the whole solution: projects that are not packable (tests, samples, benchmarks) pack nothing.
+        Dotnet.Run(
+            Repository.Root,
+            TimeSpan.FromMinutes(4),
+            "pack",
+            "FedLearn.sln",
+            "-c", Repository.Configuration,
+            "--no-build",
+            "-o", directory,
+            "-p:PackageVersion=" + version);
+        string[] produced = System.IO.Directory.GetFiles(directory, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        string[] expected = Repository.SourceProjects.Select(p => $"{p}.{version}.nupkg").Order(StringComparer.Ordinal).ToArray();
+        if (!produced.SequenceEqual(expected))
         {
-            Dotnet.Run(
-                Repository.Root,
-                TimeSpan.FromMinutes(3),
-                "pack",
-                Path.Combine("src", project, project + ".csproj"),
-                "-c", Repository.Configuration,
-                "--no-build",
-                "-o", directory,
-                "-p:PackageVersion=" + version);
+            throw new InvalidOperationException($"dotnet pack produced [{string.Join(", ", produced)}], expected one package per src project: [{string.Join(", ", expected)}].");
         }
 
         return new PackedFeed(directory, version);
