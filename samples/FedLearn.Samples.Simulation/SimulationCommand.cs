@@ -31,6 +31,7 @@ internal static class SimulationCommand
     private static readonly Option<string> Compression = new("--compression") { Description = "Uplink codec chain, e.g. ef,topk:0.01,q:8,entropy (none = dense float32).", DefaultValueFactory = _ => "none" };
     private static readonly Option<string> Optimizer = new("--optimizer") { Description = "Client optimizer for TorchSharp models: adam | sgd (momentum 0.9).", DefaultValueFactory = _ => "adam" };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir") { Description = "Save a checkpoint after each round here, and resume from it." };
+    private static readonly Option<string?> Tracking = new("--tracking") { Description = "Record the run in MLflow: a folder (file store, e.g. mlruns) or a tracking server URL (http://host:5000)." };
 
     public static RootCommand Create()
     {
@@ -39,6 +40,8 @@ internal static class SimulationCommand
         {
             root.Options.Add(option);
         }
+
+        root.Options.Add(Tracking);
 
         return root;
     }
@@ -67,6 +70,7 @@ internal static class SimulationCommand
             CheckpointDir = result.GetValue(CheckpointDir),
             Compression = result.GetValue(Compression)!.Trim(),
             Optimizer = result.GetValue(Optimizer)!.Trim().ToLowerInvariant(),
+            Tracking = result.GetValue(Tracking),
         };
         int parallelism = settings.MaxParallelism;
         settings = settings with { Threads = Positive(result.GetValue(Threads) ?? Math.Max(1, Environment.ProcessorCount / parallelism), "--threads") };
