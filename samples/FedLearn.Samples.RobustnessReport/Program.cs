@@ -2,6 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using FedLearn.Robust.Specs;
 using FedLearn.Samples.RobustnessReport;
+using FedLearn.Samples.RobustnessReport.AttackMatrix;
+
+if (args.Length > 0 && args[0] == "attack-matrix")
+{
+    return await AttackMatrixCommand.RunAsync(args[1..]);
+}
 
 // Measures how well FedLearn.Robust's default UpdateScreener separates Byzantine from honest clients over the rounds
 // of real federated runs (softmax regression on Fashion-MNIST), and prints a Markdown table.
