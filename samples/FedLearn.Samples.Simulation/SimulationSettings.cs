@@ -44,4 +44,14 @@ internal sealed record SimulationSettings
     public string Compression { get; init; } = "none";
 
     public string Optimizer { get; init; } = "adam";
+
+    public string Aggregator { get; init; } = "fedavg";
+
+    public string? PreAggregator { get; init; }
+
+    public string? Byzantine { get; init; }
+
+    public string Screening { get; init; } = "off";
+
+    public bool Reputation { get; init; }
 }
