@@ -36,6 +36,7 @@ internal static class SimulationCommand
     private static readonly Option<string> Screening = new("--screening") { Description = "Update screening before aggregation: off | flag (record only) | exclude (leave flagged updates out).", DefaultValueFactory = _ => "off" };
     private static readonly Option<bool> Reputation = new("--reputation") { Description = "Stop sampling clients flagged in 3 of the last 10 rounds (needs --screening)." };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir") { Description = "Save a checkpoint after each round here, and resume from it." };
+    private static readonly Option<string?> Tracking = new("--tracking") { Description = "Record the run in MLflow: a folder (file store, e.g. mlruns) or a tracking server URL (http://host:5000)." };
 
     public static RootCommand Create()
     {
@@ -49,6 +50,8 @@ internal static class SimulationCommand
         {
             root.Options.Add(option);
         }
+
+        root.Options.Add(Tracking);
 
         return root;
     }
@@ -82,6 +85,8 @@ internal static class SimulationCommand
             Byzantine = result.GetValue(Byzantine)?.Trim().ToLowerInvariant() is { Length: > 0 } byzantine ? byzantine : null,
             Screening = result.GetValue(Screening)!.Trim().ToLowerInvariant(),
             Reputation = result.GetValue(Reputation),
+
+            Tracking = result.GetValue(Tracking),
         };
         int parallelism = settings.MaxParallelism;
         settings = settings with { Threads = Positive(result.GetValue(Threads) ?? Math.Max(1, Environment.ProcessorCount / parallelism), "--threads") };

@@ -22,6 +22,7 @@ internal static class SimulationRunner
         ModelSetup model = ModelSetup.Create(settings, data, robust.TrainingView);
 
         output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters) on {model.Device}, server optimizer {optimizer.Name}, uplink {compressor?.Name ?? "dense"}, {Enumerable.Range(0, data.ClientCount).Sum(i => data.GetClient(i).Train.Count):N0} training images (80% of each client's share; the rest is its local test set)");
+        await using TrackingSetup? tracking = await TrackingSetup.StartAsync(settings, cancellationToken).ConfigureAwait(false);
         if (robust.IsConfigured)
         {
             output.WriteLine($"robustness: {robust.Describe()}");
@@ -51,7 +52,7 @@ internal static class SimulationRunner
             Optimizer = optimizer,
             CentralEvaluator = model.CentralEvaluator,
             Compressor = compressor,
-            Observers = [progress, memory],
+            Observers = tracking is null ? [progress, memory] : [progress, memory, tracking.Observer],
         };
         pipeline = robust.Apply(pipeline);
         var simulation = new FederatedSimulation(
@@ -72,7 +73,14 @@ internal static class SimulationRunner
         SafeTensors.WriteFile(run.FinalWeights, Path.Combine(settings.Output, "model.safetensors"), new Dictionary<string, string> { ["format"] = "pt" });
         AccuracyPlot.Write(summary, Path.Combine(settings.Output, "accuracy.png"));
         SummaryTable.Write(summary, settings.Output, output);
-        return run.Rounds.Count > 0 && run.Rounds.All(r => !r.Succeeded) ? 1 : 0;
+        bool failed = run.Rounds.Count > 0 && run.Rounds.All(r => !r.Succeeded);
+        if (tracking is not null)
+        {
+            await tracking.FinishAsync(settings.Output, run.Rounds.Count, !failed, cancellationToken).ConfigureAwait(false);
+            output.WriteLine($"Tracked in {settings.Tracking}: {tracking.Description}");
+        }
+
+        return failed ? 1 : 0;
     }
 
     private static FederatedDataLoader LoadData(SimulationSettings settings)

@@ -45,6 +45,9 @@ internal sealed record SimulationSettings
 
     public string Optimizer { get; init; } = "adam";
 
+    /// <summary>An MLflow file-store folder or tracking-server URL to record the run in; <c>null</c> records nothing.</summary>
+    public string? Tracking { get; init; }
+
     public string Aggregator { get; init; } = "fedavg";
 
     public string? PreAggregator { get; init; }
