@@ -6,6 +6,8 @@
 #      libstdc++6 from trixie needs trixie's libc6, which in turn needs trixie's base-files, so apt upgrades those
 #      too (about 30 packages, ~32 MB); afterwards /etc/os-release reports Debian 13.
 #   2. the Fashion-MNIST data set (Debian package dataset-fashion-mnist) when it is not already present.
+#   3. GMP (Debian package libgmp10, libgmp.so.10), which FedLearn.Privacy's Paillier encryption calls when present
+#      (it falls back to managed big integers otherwise, several times slower).
 # Idempotent: a second run finds everything in place and changes nothing. Run as root (sudo) when it has work to do.
 set -euo pipefail
 
@@ -14,6 +16,8 @@ readonly TRIXIE_SOURCES="/etc/apt/sources.list.d/fedlearn-trixie.sources"
 readonly TRIXIE_PIN="/etc/apt/preferences.d/fedlearn-trixie"
 readonly DATASET_DIR="/usr/share/datasets/fashion-mnist"
 readonly DATASET_PACKAGE="dataset-fashion-mnist"
+readonly GMP_LIBRARY="libgmp.so.10"
+readonly GMP_PACKAGE="libgmp10"
 
 apt_updated=0
 
@@ -145,6 +149,18 @@ ensure_dataset() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${DATASET_PACKAGE}"
 }
 
+ensure_gmp() {
+  if ldconfig -p | grep -qF "${GMP_LIBRARY}"; then
+    log "${GMP_LIBRARY} is present: nothing to do"
+    return 0
+  fi
+  require_root "Installing ${GMP_PACKAGE}"
+  apt_update_once
+  log "apt-get install -y ${GMP_PACKAGE}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${GMP_PACKAGE}"
+}
+
 ensure_libstdcxx
 ensure_dataset
+ensure_gmp
 log "done"
