@@ -1,0 +1,94 @@
+using System.Numerics;
+
+namespace FedLearn.Privacy.HomomorphicEncryption;
+
+/// <summary>
+/// How integers share one Paillier plaintext (BatchCrypt, Zhang et al., USENIX ATC 2020). Each slot holds a value in
+/// [0, maxValue] (signs are handled by the fixed-point offset: the quantizer maps [−c, c] onto [0, q]); its width is the
+/// bits of maxContributions·maxValue plus one guard bit, so sums of up to twice the capacity cannot carry into the next
+/// slot. Slot 0 of every plaintext counts contributions (each encryption puts 1 there), so the decryptor reads the real
+/// number of summands from the sum itself and detects an over-full sum.
+/// </summary>
+internal sealed class PackingLayout
+{
+    public PackingLayout(int keyBits, long maxValue, int maxContributions, bool pack)
+    {
+        MaxValue = maxValue;
+        MaxContributions = maxContributions;
+        SlotBits = (int)BigInteger.Multiply(maxContributions, maxValue).GetBitLength() + 1;
+        // A plaintext must stay below n, which has keyBits bits: use keyBits − 1 bits.
+        int slots = (keyBits - 1) / SlotBits;
+        if (slots < 2)
+        {
+            throw new ArgumentException($"a {keyBits}-bit key cannot hold two {SlotBits}-bit slots.");
+        }
+
+        ValuesPerCiphertext = pack ? slots - 1 : 1;
+        SlotMask = (BigInteger.One << SlotBits) - 1;
+    }
+
+    public long MaxValue { get; }
+
+    public int MaxContributions { get; }
+
+    public int SlotBits { get; }
+
+    public int ValuesPerCiphertext { get; }
+
+    public BigInteger SlotMask { get; }
+
+    public int CiphertextsFor(int values) => (values + ValuesPerCiphertext - 1) / ValuesPerCiphertext;
+
+    /// <summary>Plaintext <paramref name="index"/> of <paramref name="values"/>: the count slot 1, then the values.</summary>
+    public BigInteger Pack(ReadOnlySpan<long> values, int index)
+    {
+        int start = index * ValuesPerCiphertext;
+        int end = Math.Min(values.Length, start + ValuesPerCiphertext);
+        BigInteger plaintext = BigInteger.Zero;
+        for (int i = end - 1; i >= start; i--)
+        {
+            long value = values[i];
+            if (value < 0 || value > MaxValue)
+            {
+                throw new ArgumentOutOfRangeException(nameof(values), $"value {value} at {i} lies outside the slot range [0, {MaxValue}].");
+            }
+
+            plaintext = (plaintext << SlotBits) | value;
+        }
+
+        return (plaintext << SlotBits) | BigInteger.One;
+    }
+
+    /// <summary>Reads plaintext <paramref name="index"/> of a sum back; returns its contribution count.</summary>
+    public int Unpack(BigInteger plaintext, int index, Span<long> destination)
+    {
+        long count = (long)(plaintext & SlotMask);
+        if (count < 1 || count > MaxContributions)
+        {
+            throw new PaillierOverflowException($"plaintext {index} counts {count} contributions; the padding allows 1 to {MaxContributions}.");
+        }
+
+        int start = index * ValuesPerCiphertext;
+        int end = Math.Min(destination.Length, start + ValuesPerCiphertext);
+        BigInteger rest = plaintext >> SlotBits;
+        BigInteger bound = count * (BigInteger)MaxValue;
+        for (int i = start; i < end; i++)
+        {
+            BigInteger slot = rest & SlotMask;
+            if (slot > bound)
+            {
+                throw new PaillierOverflowException($"slot {i} holds {slot}, more than {count} contributions of at most {MaxValue} can sum to: a slot overflowed.");
+            }
+
+            destination[i] = (long)slot;
+            rest >>= SlotBits;
+        }
+
+        if (!rest.IsZero)
+        {
+            throw new PaillierOverflowException($"plaintext {index} has bits above its last slot: a slot overflowed.");
+        }
+
+        return (int)count;
+    }
+}
