@@ -39,6 +39,13 @@ public sealed partial class SecAggPlusServer : ISecureAggregationProtocol
     /// <summary>The settings in use.</summary>
     public SecAggPlusOptions Options => _options;
 
+    /// <summary>The set-up of the round in progress (benchmarks restore it to unmask the same round repeatedly).</summary>
+    internal SecAggPlusRoundState? State
+    {
+        get => _state;
+        set => _state = value;
+    }
+
     /// <inheritdoc />
     public async Task<SecureAggregationSetup> SetUpAsync(int round, IReadOnlyList<string> sampled, int modelLength, ISecureAggregationStages stages, CancellationToken cancellationToken)
     {
