@@ -13,6 +13,7 @@ namespace FedLearn.Benchmarks.Privacy;
 public class PaillierBenchmarks
 {
     private const int Ciphertexts = 4;
+    private const int Vectors = 8;
     private static readonly Lazy<PaillierPrivateKey> Key = new(() => PaillierPrivateKey.Generate(2048));
     private PaillierScheme _scheme = null!;
     private long[] _values = [];
@@ -39,17 +40,17 @@ public class PaillierBenchmarks
     public void Cleanup() => _scheme.Dispose();
 
     [IterationSetup(Target = nameof(EncryptWithPrecomputedRandomizer))]
-    public void Precompute() => _scheme.Precompute(Ciphertexts * 64);
+    public void Precompute() => _scheme.Precompute(Ciphertexts * Vectors);
 
     [Benchmark(Baseline = true)]
     public EncryptedVector EncryptWithFreshRandomizer() => _scheme.Encrypt(_values);
 
-    [Benchmark(OperationsPerInvoke = 64)]
+    [Benchmark(OperationsPerInvoke = Vectors)]
     public BigInteger[] EncryptWithPrecomputedRandomizer()
     {
-        // 64 vectors per iteration so that the pool filled in the iteration set-up covers them.
+        // Several vectors per iteration, all covered by the pool filled in the iteration set-up.
         BigInteger[] last = [];
-        for (int i = 0; i < 64; i++)
+        for (int i = 0; i < Vectors; i++)
         {
             last = _scheme.Encrypt(_values).Ciphertexts;
         }
