@@ -6,13 +6,13 @@ namespace FedLearn.Benchmarks.Privacy;
 
 // One client's SecAgg+ compute: the key stages (two P-256 key pairs, Shamir shares of two secrets for k neighbours,
 // AES-GCM sealing and opening) and the masked input for d parameters (stochastic fixed-point quantization, the self
-// mask and k pairwise masks expanded with AES-CTR). k = 10 (NumShares 11, the default for n ≥ 11).
+// mask and k pairwise masks expanded with AES-CTR). k = 40 (NumShares 41, the default for n ≥ 41).
 // Baseline: the quantization alone, which a client sending dense fixed-point vectors would do anyway.
 [MemoryDiagnoser]
 [MedianColumn]
 public class SecAggPlusClientBenchmarks
 {
-    private const int Neighbourhood = 11;
+    private const int Neighbourhood = 41;
     private float[] _delta = [];
     private SecAggPlusFederation _federation = null!;
 

@@ -19,8 +19,9 @@ internal static class SimulationRunner
             ? null
             : Parse("--compression", () => Compression.CompressionPipelineBuilder.Parse(settings.Compression).Build());
         ModelSetup model = ModelSetup.Create(settings, data);
+        SecureAggregationSetup? secure = SecureAggregationSetup.Create(settings, data);
 
-        output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters) on {model.Device}, server optimizer {optimizer.Name}, uplink {compressor?.Name ?? "dense"}, {Enumerable.Range(0, data.ClientCount).Sum(i => data.GetClient(i).Train.Count):N0} training images (80% of each client's share; the rest is its local test set)");
+        output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters) on {model.Device}, server optimizer {optimizer.Name}, uplink {compressor?.Name ?? "dense"}{(secure is null ? string.Empty : $", secure aggregation {secure.Server.Name}")}, {Enumerable.Range(0, data.ClientCount).Sum(i => data.GetClient(i).Train.Count):N0} training images (80% of each client's share; the rest is its local test set)");
         var progress = new ConsoleProgress(output, settings.Rounds);
         var memory = new MemoryProbe();
         var serverOptions = new FederatedServerOptions
@@ -45,6 +46,7 @@ internal static class SimulationRunner
             Optimizer = optimizer,
             CentralEvaluator = model.CentralEvaluator,
             Compressor = compressor,
+            SecureAggregation = secure?.Server,
             Observers = [progress, memory],
         };
         var simulation = new FederatedSimulation(
@@ -53,7 +55,7 @@ internal static class SimulationRunner
             model.InitialWeights,
             pipeline,
             model.CreateTrainer,
-            compressor is null ? null : _ => new Client.ClientPipeline { Compressor = compressor });
+            secure is not null ? secure.ClientPipeline : compressor is null ? null : _ => new Client.ClientPipeline { Compressor = compressor });
 
         FederatedRunResult run = await progress.RunAsync(() => simulation.RunAsync(cancellationToken)).ConfigureAwait(false);
         wall.Stop();

@@ -19,7 +19,8 @@ public sealed class SecAggPlusOptions : IValidatableObject
     public int NumShares { get; set; } = SecAggPlusDefaults.NumShares;
 
     /// <summary>Shares needed to reconstruct a client's secrets; each neighbourhood must keep this many live clients.</summary>
-    /// <value>Default: <see cref="SecAggPlusDefaults.ReconstructionThreshold"/>. More than half of <see cref="NumShares"/>.</value>
+    /// <value>Default: <see cref="SecAggPlusDefaults.ReconstructionThreshold"/>. More than half of <see cref="NumShares"/>; scaled
+    /// down in proportion in rounds with fewer clients than <see cref="NumShares"/> (<see cref="EffectiveThreshold"/>).</value>
     [Range(2, 100_001)]
     public int ReconstructionThreshold { get; set; } = SecAggPlusDefaults.ReconstructionThreshold;
 
@@ -92,18 +93,34 @@ public sealed class SecAggPlusOptions : IValidatableObject
             errors.Add($"{clients} clients × MaxWeight {MaxWeight} exceeds Modulus − 1 ({Modulus - 1}): the sum of weights would wrap around.");
         }
 
-        if (Math.Min(NumShares, clients) < ReconstructionThreshold)
+        if (clients < 3)
         {
-            errors.Add($"{clients} clients cannot form neighbourhoods of ReconstructionThreshold {ReconstructionThreshold} clients.");
+            errors.Add($"{clients} clients are too few: secure aggregation needs at least 3.");
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// The threshold for neighbourhoods of <paramref name="shares"/> clients: <see cref="ReconstructionThreshold"/> for full
+    /// neighbourhoods; in a round with fewer clients than <see cref="NumShares"/> the same fraction, rounded up, and never
+    /// less than a majority.
+    /// </summary>
+    public int EffectiveThreshold(int shares)
+    {
+        if (shares >= NumShares)
+        {
+            return ReconstructionThreshold;
+        }
+
+        int scaled = (int)Math.Ceiling((double)ReconstructionThreshold * shares / NumShares);
+        return Math.Max((shares / 2) + 1, scaled);
     }
 
     internal SecAggPlusParameters ToParameters(int modelLength, int clients)
     {
         // With as many shares as clients the graph is complete, which is regular for any number of clients.
         int shares = Math.Min(NumShares, clients);
-        return new SecAggPlusParameters(shares, ReconstructionThreshold, ClippingRange, QuantizationRange, Modulus, MaxWeight, modelLength);
+        return new SecAggPlusParameters(shares, EffectiveThreshold(shares), ClippingRange, QuantizationRange, Modulus, MaxWeight, modelLength);
     }
 }

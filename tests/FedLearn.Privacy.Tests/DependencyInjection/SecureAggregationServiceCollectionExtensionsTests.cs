@@ -20,10 +20,10 @@ public sealed class SecureAggregationServiceCollectionExtensionsTests
         services.AddFedLearnServer()
             .UseInMemoryTransport()
             .UseInitialWeights(SoftmaxRegressionTrainer.CreateZeroWeights(4, 2))
-            .UseSecAggPlus(o => o.NumShares = 7);
+            .UseSecAggPlus(o => { o.NumShares = 7; o.ReconstructionThreshold = 4; });
         using ServiceProvider provider = services.BuildServiceProvider();
 
-        Assert.That(provider.GetRequiredService<ISecureAggregationProtocol>(), Is.InstanceOf<SecAggPlusServer>().With.Property("Name").EqualTo("secagg+:7,6"));
+        Assert.That(provider.GetRequiredService<ISecureAggregationProtocol>(), Is.InstanceOf<SecAggPlusServer>().With.Property("Name").EqualTo("secagg+:7,4"));
         Assert.That(provider.GetServices<IMessageSerializer>().Single(), Is.InstanceOf<SecureAggregationMessageSerializer>());
         Assert.That(provider.GetRequiredService<FederatedServer>(), Is.Not.Null);
 

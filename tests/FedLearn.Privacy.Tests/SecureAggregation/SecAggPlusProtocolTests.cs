@@ -225,6 +225,18 @@ public sealed class SecAggPlusProtocolTests
         Assert.That(options.ValidateFor(1024), Has.Some.Contains("the masked sum would wrap around"));
     }
 
+    [Test]
+    public void The_threshold_scales_down_for_rounds_smaller_than_a_neighbourhood_but_stays_a_majority()
+    {
+        var options = new SecAggPlusOptions();
+
+        Assert.That(options.EffectiveThreshold(41), Is.EqualTo(21));
+        Assert.That(options.EffectiveThreshold(500), Is.EqualTo(21));
+        Assert.That(options.EffectiveThreshold(10), Is.EqualTo(6));
+        Assert.That(options.EffectiveThreshold(3), Is.EqualTo(2));
+        Assert.That(options.ValidateFor(2), Has.Some.Contains("too few"));
+    }
+
     internal static (float[][] Deltas, long[] Examples) Inputs(int clients, int length, int seed)
     {
         var random = new Random(seed);
