@@ -24,7 +24,6 @@ internal sealed class PackingLayout
         }
 
         ValuesPerCiphertext = pack ? slots - 1 : 1;
-        SlotMask = (BigInteger.One << SlotBits) - 1;
     }
 
     public long MaxValue { get; }
@@ -35,8 +34,6 @@ internal sealed class PackingLayout
 
     public int ValuesPerCiphertext { get; }
 
-    public BigInteger SlotMask { get; }
-
     public int CiphertextsFor(int values) => (values + ValuesPerCiphertext - 1) / ValuesPerCiphertext;
 
     /// <summary>Plaintext <paramref name="index"/> of <paramref name="values"/>: the count slot 1, then the values.</summary>
@@ -44,8 +41,12 @@ internal sealed class PackingLayout
     {
         int start = index * ValuesPerCiphertext;
         int end = Math.Min(values.Length, start + ValuesPerCiphertext);
-        BigInteger plaintext = BigInteger.Zero;
-        for (int i = end - 1; i >= start; i--)
+
+        // Slots are written as bit fields into a little-endian byte buffer: building the number by repeated
+        // BigInteger shifts costs about 60 times more for a full 2048-bit plaintext.
+        var bytes = new byte[(((end - start + 1) * SlotBits) + 7) / 8 + 16];
+        WriteSlot(bytes, 0, 1);
+        for (int i = start; i < end; i++)
         {
             long value = values[i];
             if (value < 0 || value > MaxValue)
@@ -53,42 +54,57 @@ internal sealed class PackingLayout
                 throw new ArgumentOutOfRangeException(nameof(values), $"value {value} at {i} lies outside the slot range [0, {MaxValue}].");
             }
 
-            plaintext = (plaintext << SlotBits) | value;
+            WriteSlot(bytes, (i - start + 1) * SlotBits, (ulong)value);
         }
 
-        return (plaintext << SlotBits) | BigInteger.One;
+        return new BigInteger(bytes, isUnsigned: true, isBigEndian: false);
     }
 
     /// <summary>Reads plaintext <paramref name="index"/> of a sum back; returns its contribution count.</summary>
     public int Unpack(BigInteger plaintext, int index, Span<long> destination)
     {
-        long count = (long)(plaintext & SlotMask);
-        if (count < 1 || count > MaxContributions)
+        int start = index * ValuesPerCiphertext;
+        int end = Math.Min(destination.Length, start + ValuesPerCiphertext);
+        int usedBits = (end - start + 1) * SlotBits;
+        if (plaintext.Sign < 0 || plaintext.GetBitLength() > usedBits)
+        {
+            throw new PaillierOverflowException($"plaintext {index} has bits above its last slot: a slot overflowed.");
+        }
+
+        var bytes = new byte[((usedBits + 7) / 8) + 16];
+        plaintext.TryWriteBytes(bytes, out _, isUnsigned: true, isBigEndian: false);
+        ulong count = ReadSlot(bytes, 0);
+        if (count < 1 || count > (ulong)MaxContributions)
         {
             throw new PaillierOverflowException($"plaintext {index} counts {count} contributions; the padding allows 1 to {MaxContributions}.");
         }
 
-        int start = index * ValuesPerCiphertext;
-        int end = Math.Min(destination.Length, start + ValuesPerCiphertext);
-        BigInteger rest = plaintext >> SlotBits;
-        BigInteger bound = count * (BigInteger)MaxValue;
+        UInt128 bound = (UInt128)count * (ulong)MaxValue;
         for (int i = start; i < end; i++)
         {
-            BigInteger slot = rest & SlotMask;
+            ulong slot = ReadSlot(bytes, (i - start + 1) * SlotBits);
             if (slot > bound)
             {
                 throw new PaillierOverflowException($"slot {i} holds {slot}, more than {count} contributions of at most {MaxValue} can sum to: a slot overflowed.");
             }
 
             destination[i] = (long)slot;
-            rest >>= SlotBits;
-        }
-
-        if (!rest.IsZero)
-        {
-            throw new PaillierOverflowException($"plaintext {index} has bits above its last slot: a slot overflowed.");
         }
 
         return (int)count;
+    }
+
+    private static void WriteSlot(byte[] bytes, int bitOffset, ulong value)
+    {
+        Span<byte> window = bytes.AsSpan(bitOffset / 8, 16);
+        UInt128 current = System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(window);
+        current |= (UInt128)value << (bitOffset % 8);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128LittleEndian(window, current);
+    }
+
+    private ulong ReadSlot(byte[] bytes, int bitOffset)
+    {
+        UInt128 window = System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(bytes.AsSpan(bitOffset / 8, 16));
+        return (ulong)((window >> (bitOffset % 8)) & (((UInt128)1 << SlotBits) - 1));
     }
 }
