@@ -8,6 +8,8 @@
 #   2. the Fashion-MNIST data set (Debian package dataset-fashion-mnist) when it is not already present.
 #   3. for the deployment tests: kubectl (kubectl kustomize), promtool (Debian's prometheus package), and Node.js with
 #      the Kubernetes manifest validator's npm packages, pinned in samples/k8s/validate/package-lock.json.
+#   4. GMP (Debian package libgmp10, libgmp.so.10), which FedLearn.Privacy's Paillier encryption calls when present
+#      (it falls back to managed big integers otherwise, several times slower).
 # Idempotent: a second run finds everything in place and changes nothing. Run as root (sudo) when it has work to do.
 set -euo pipefail
 
@@ -16,6 +18,8 @@ readonly TRIXIE_SOURCES="/etc/apt/sources.list.d/fedlearn-trixie.sources"
 readonly TRIXIE_PIN="/etc/apt/preferences.d/fedlearn-trixie"
 readonly DATASET_DIR="/usr/share/datasets/fashion-mnist"
 readonly DATASET_PACKAGE="dataset-fashion-mnist"
+readonly GMP_LIBRARY="libgmp.so.10"
+readonly GMP_PACKAGE="libgmp10"
 
 apt_updated=0
 
@@ -198,9 +202,22 @@ ensure_k8s_validator() {
   (cd "${dir}" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# GMP for FedLearn.Privacy's Paillier arithmetic (managed big integers are the fallback).
+ensure_gmp() {
+  if ldconfig -p | grep -qF "${GMP_LIBRARY}"; then
+    log "${GMP_LIBRARY} is present: nothing to do"
+    return 0
+  fi
+  require_root "Installing ${GMP_PACKAGE}"
+  apt_update_once
+  log "apt-get install -y ${GMP_PACKAGE}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${GMP_PACKAGE}"
+}
+
 ensure_libstdcxx
 ensure_dataset
 ensure_kubectl
 ensure_promtool
 ensure_k8s_validator
+ensure_gmp
 log "done"

@@ -20,8 +20,9 @@ internal static class SimulationRunner
             : Parse("--compression", () => Compression.CompressionPipelineBuilder.Parse(settings.Compression).Build());
         RobustSetup robust = RobustSetup.Create(settings);
         ModelSetup model = ModelSetup.Create(settings, data, robust.TrainingView);
+        SecureAggregationSetup? secure = SecureAggregationSetup.Create(settings, data);
 
-        output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters) on {model.Device}, server optimizer {optimizer.Name}, uplink {compressor?.Name ?? "dense"}, {Enumerable.Range(0, data.ClientCount).Sum(i => data.GetClient(i).Train.Count):N0} training images (80% of each client's share; the rest is its local test set)");
+        output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters) on {model.Device}, server optimizer {optimizer.Name}, uplink {compressor?.Name ?? "dense"}{(secure is null ? string.Empty : $", secure aggregation {secure.Server.Name}")}, {Enumerable.Range(0, data.ClientCount).Sum(i => data.GetClient(i).Train.Count):N0} training images (80% of each client's share; the rest is its local test set)");
         await using TrackingSetup? tracking = await TrackingSetup.StartAsync(settings, cancellationToken).ConfigureAwait(false);
         if (robust.IsConfigured)
         {
@@ -52,6 +53,7 @@ internal static class SimulationRunner
             Optimizer = optimizer,
             CentralEvaluator = model.CentralEvaluator,
             Compressor = compressor,
+            SecureAggregation = secure?.Server,
             Observers = tracking is null ? [progress, memory] : [progress, memory, tracking.Observer],
         };
         pipeline = robust.Apply(pipeline);
@@ -61,7 +63,7 @@ internal static class SimulationRunner
             model.InitialWeights,
             pipeline,
             model.CreateTrainer,
-            compressor is null ? null : _ => new Client.ClientPipeline { Compressor = compressor });
+            secure is not null ? secure.ClientPipeline : compressor is null ? null : _ => new Client.ClientPipeline { Compressor = compressor });
         robust.Verify(simulation.ClientIds);
 
         FederatedRunResult run = await progress.RunAsync(() => simulation.RunAsync(cancellationToken)).ConfigureAwait(false);

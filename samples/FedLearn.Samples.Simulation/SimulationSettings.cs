@@ -57,4 +57,5 @@ internal sealed record SimulationSettings
     public string Screening { get; init; } = "off";
 
     public bool Reputation { get; init; }
+    public string SecureAggregation { get; init; } = "none";
 }

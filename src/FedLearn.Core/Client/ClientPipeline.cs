@@ -11,4 +11,11 @@ public sealed record ClientPipeline
 
     /// <summary>Encodes the delta; <c>null</c> sends it dense.</summary>
     public ICompressor? Compressor { get; init; }
+
+    /// <summary>
+    /// The client side of secure aggregation: protects the privatized delta and answers the protocol's stages;
+    /// <c>null</c> for plain updates. When set, <see cref="Compressor"/> must be <c>null</c> (masks and ciphertexts need the
+    /// protocol's own dense fixed-point encoding).
+    /// </summary>
+    public SecureAggregation.ISecureAggregationClient? SecureAggregation { get; init; }
 }

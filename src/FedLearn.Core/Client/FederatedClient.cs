@@ -58,7 +58,8 @@ public sealed class FederatedClient : IClientMessageHandler
             {
                 FitInstruction fit => await FitAsync(fit, cancellationToken).ConfigureAwait(false),
                 EvaluateInstruction evaluate => new EvaluateReply(ClientId, evaluate.Round, await _trainer.EvaluateAsync(evaluate.Weights, cancellationToken).ConfigureAwait(false)),
-                _ => new ErrorReply(ClientId, message.Round, $"client '{ClientId}' does not handle {message.GetType().Name}."),
+                _ => (_pipeline.SecureAggregation is { } secure ? await secure.HandleAsync(ClientId, message, cancellationToken).ConfigureAwait(false) : null)
+                    ?? new ErrorReply(ClientId, message.Round, $"client '{ClientId}' does not handle {message.GetType().Name}."),
             };
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -79,7 +80,14 @@ public sealed class FederatedClient : IClientMessageHandler
         TensorPrimitives.Subtract(delta, global.Values, delta);
         _pipeline.PrivacyEngine?.PrivatizeUpdate(delta, instruction.Round, Seeds.Derive(instruction.Config.Seed, 0x5052_4956));
 
-        UpdatePayload payload = _pipeline.Compressor is { } compressor
+        if (_pipeline.SecureAggregation is not null && _pipeline.Compressor is not null)
+        {
+            throw new InvalidOperationException("secure aggregation needs dense updates; the client pipeline must not also hold a compressor.");
+        }
+
+        UpdatePayload payload = _pipeline.SecureAggregation is { } secure
+            ? secure.Protect(ClientId, instruction.Round, delta, result.Metrics.ExampleCount, Seeds.Derive(instruction.Config.Seed, 0x5345_4341))
+            : _pipeline.Compressor is { } compressor
             ? compressor.Compress(delta, new CompressionContext(ClientId, instruction.Round, Seeds.Derive(instruction.Config.Seed, 0x434F_4D50), _state.Compression))
             : new DenseUpdatePayload(delta);
         _logger.LogDebug("Client {ClientId} trained round {Round}: loss {Loss:F4}, {Bytes} bytes", ClientId, instruction.Round, result.Metrics.Loss, payload.ByteSize);

@@ -45,6 +45,7 @@ public static class FedLearnServiceCollectionExtensions
                 Screener = sp.GetService<IUpdateScreener>(),
                 CentralEvaluator = sp.GetService<ICentralEvaluator>(),
                 Eligibility = sp.GetService<IClientEligibility>(),
+                SecureAggregation = sp.GetService<FedLearn.SecureAggregation.ISecureAggregationProtocol>(),
                 Observers = sp.GetServices<IRoundObserver>().ToArray(),
             },
             sp.GetService<ILogger<FederatedServer>>()));
@@ -69,7 +70,7 @@ public static class FedLearnServiceCollectionExtensions
         services.TryAddSingleton(sp => new FederatedClient(
             sp.GetRequiredService<IOptions<FederatedClientOptions>>().Value.ClientId,
             sp.GetService<ILocalTrainer>() ?? throw new InvalidOperationException("No ILocalTrainer is registered: call UseTrainer(...)."),
-            new ClientPipeline { Compressor = sp.GetService<ICompressor>(), PrivacyEngine = sp.GetService<IPrivacyEngine>() },
+            new ClientPipeline { Compressor = sp.GetService<ICompressor>(), PrivacyEngine = sp.GetService<IPrivacyEngine>(), SecureAggregation = sp.GetService<FedLearn.SecureAggregation.ISecureAggregationClient>() },
             state: null,
             sp.GetService<ILogger<FederatedClient>>()));
         return new FedLearnClientBuilder(services);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using FedLearn.SecureAggregation;
 using FedLearn.Transport;
 
 namespace FedLearn.Server;
@@ -30,12 +31,24 @@ public sealed partial class FederatedServer
             observer.OnRoundStarted(round, sampled);
         }
 
+        // Secure aggregation first runs its set-up stages; only the clients that completed them train.
+        ISecureAggregationProtocol? secure = _pipeline.SecureAggregation;
+        SecureAggregationSetup setup = new() { Participants = sampled };
+        if (secure is not null)
+        {
+            setup = await secure.SetUpAsync(round, sampled, _weights.Length, new SecureStages(this, round), cancellationToken).ConfigureAwait(false);
+            if (setup.FailureReason is { } setupProblem)
+            {
+                return Failed(round, $"secure aggregation '{secure.Name}' could not set up the round: {setupProblem}", sampled, [.. setup.Failures], new RoundTimings { WaitForClients = waited });
+            }
+        }
+
         // Stage 1: training.
         ModelWeights global = _weights;
         var fitWatch = Stopwatch.StartNew();
         ExchangeResult fit = await ExchangeAsync(
             round,
-            sampled,
+            [.. setup.Participants],
             id => new FitInstruction(round, global, FitConfigFor(round, id)),
             _options.MinFitClients,
             notifyObservers: true,
@@ -44,28 +57,43 @@ public sealed partial class FederatedServer
 
         // Stage 2: validate and decode what arrived, in sampled order (the aggregation order).
         var decodeWatch = Stopwatch.StartNew();
-        var failures = new List<ClientFailure>(fit.Failures);
+        var failures = new List<ClientFailure>(setup.Failures.Concat(fit.Failures));
         var updates = new List<WeightedUpdate>();
+        var protectedUpdates = new List<ClientUpdate>();
         var trainingParts = new List<EvaluationMetrics>();
-        long bytesUp = 0;
+        long bytesUp = setup.BytesUp;
         TimeSpan slowest = TimeSpan.Zero;
         TimeSpan trainingSum = TimeSpan.Zero;
         foreach ((string clientId, ClientMessage reply) in fit.Replies)
         {
             bytesUp += reply.ByteSize;
-            if (!TryAccept(round, clientId, reply, global.Length, out ClientUpdate? update, out float[]? values, out ClientFailure? failure))
+            ClientUpdate? update;
+            float[]? values = null;
+            ClientFailure? failure;
+            bool accepted = secure is null
+                ? TryAccept(round, clientId, reply, global.Length, out update, out values, out failure)
+                : TryAcceptProtected(round, clientId, reply, global.Length, out update, out failure);
+            if (!accepted || update is null)
             {
-                failures.Add(failure);
+                failures.Add(failure!);
                 continue;
             }
 
-            updates.Add(new WeightedUpdate(clientId, values, update.ExampleCount));
+            if (values is not null)
+            {
+                updates.Add(new WeightedUpdate(clientId, values, update.ExampleCount));
+            }
+            else
+            {
+                protectedUpdates.Add(update);
+            }
+
             trainingParts.Add(new EvaluationMetrics(update.Metrics.Loss, update.Metrics.Accuracy, update.ExampleCount));
             slowest = update.Metrics.Duration > slowest ? update.Metrics.Duration : slowest;
             trainingSum += update.Metrics.Duration;
         }
 
-        IReadOnlyList<ClientFlag> flagged = _pipeline.Screener?.Screen(round, updates) ?? [];
+        IReadOnlyList<ClientFlag> flagged = secure is null ? _pipeline.Screener?.Screen(round, updates) ?? [] : [];
         var exclusions = new List<ClientExclusion>();
         var excludedIds = new HashSet<string>(flagged.Where(f => f.Exclude).Select(f => f.ClientId), StringComparer.Ordinal);
         if (excludedIds.Count > 0)
@@ -75,7 +103,7 @@ public sealed partial class FederatedServer
         }
 
         TimeSpan decodeTime = decodeWatch.Elapsed;
-        long bytesDown = sampled.Length * ((long)global.Length * sizeof(float));
+        long bytesDown = (setup.Participants.Count * ((long)global.Length * sizeof(float))) + setup.BytesDown;
         var timings = new RoundTimings { WaitForClients = waited, Fit = fitTime, SlowestClientTraining = slowest, TotalClientTraining = trainingSum, Decode = decodeTime };
         RoundResult partial = new()
         {
@@ -92,22 +120,41 @@ public sealed partial class FederatedServer
             Timings = timings,
         };
 
-        if (updates.Count < _options.MinFitClients)
+        int usable = secure is null ? updates.Count : protectedUpdates.Count;
+        if (usable < _options.MinFitClients)
         {
-            return partial with { FailureReason = QuorumMessage(updates.Count, sampled.Length, failures, exclusions) };
+            return partial with { FailureReason = QuorumMessage(usable, sampled.Length, failures, exclusions) };
         }
 
         // Stage 3: aggregate and step the server optimizer on a copy, so the published weights never change under a reader.
         var aggregateWatch = Stopwatch.StartNew();
         float[] delta = new float[global.Length];
         AggregationResult aggregation;
-        try
+        IReadOnlyList<string> aggregatedIds = updates.Select(u => u.ClientId).ToArray();
+        if (secure is not null)
         {
-            aggregation = _pipeline.Aggregator.Aggregate(updates, delta);
+            SecureAggregationResult secured = await secure.AggregateAsync(round, protectedUpdates, delta, new SecureStages(this, round), cancellationToken).ConfigureAwait(false);
+            failures.AddRange(secured.Failures);
+            bytesDown += secured.BytesDown;
+            partial = partial with { BytesUp = partial.BytesUp + secured.BytesUp, BytesDown = bytesDown };
+            if (!secured.Succeeded)
+            {
+                return partial with { FailureReason = $"secure aggregation '{secure.Name}' failed: {secured.FailureReason}" };
+            }
+
+            aggregation = AggregationResult.Empty;
+            aggregatedIds = secured.Aggregated;
         }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        else
         {
-            return partial with { FailureReason = $"aggregator '{_pipeline.Aggregator.Name}' failed: {exception.Message}" };
+            try
+            {
+                aggregation = _pipeline.Aggregator.Aggregate(updates, delta);
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+            {
+                return partial with { FailureReason = $"aggregator '{_pipeline.Aggregator.Name}' failed: {exception.Message}" };
+            }
         }
 
         if (!float.IsFinite(delta.Length == 0 ? 0f : TensorPrimitives.MaxMagnitude(delta)))
@@ -142,7 +189,7 @@ public sealed partial class FederatedServer
         return partial with
         {
             Succeeded = true,
-            Aggregated = updates.Select(u => u.ClientId).Where(id => !excludedByAggregator.Contains(id)).ToArray(),
+            Aggregated = aggregatedIds.Where(id => !excludedByAggregator.Contains(id)).ToArray(),
             Excluded = exclusions,
             Scores = aggregation.Scores,
             FederatedEvaluation = federated,

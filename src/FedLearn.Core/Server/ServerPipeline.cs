@@ -21,6 +21,13 @@ public sealed record ServerPipeline
     /// <summary>Filters which clients may be sampled; <c>null</c> lets every connected client be sampled.</summary>
     public IClientEligibility? Eligibility { get; init; }
 
+    /// <summary>
+    /// Secure aggregation: when set, the server sees only the mean of the updates, through this protocol's stages;
+    /// <see cref="Compressor"/>, <see cref="Screener"/> and <see cref="Aggregator"/> are then not applied to the updates.
+    /// <c>null</c> for plain updates.
+    /// </summary>
+    public SecureAggregation.ISecureAggregationProtocol? SecureAggregation { get; init; }
+
     /// <summary>Progress observers.</summary>
     public IReadOnlyList<IRoundObserver> Observers { get; init; } = [];
 }
