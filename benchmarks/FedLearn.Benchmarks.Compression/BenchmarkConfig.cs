@@ -2,18 +2,20 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace FedLearn.Benchmarks.Compression;
 
 /// <summary>
 /// A short job (one launch, one warm-up, five measured iterations) because the machine is shared: medians and
-/// ratios against the baseline in the same run are what to read, not absolute times. Memory diagnoser on.
+/// ratios against the baseline in the same run are what to read, not absolute times. Memory diagnoser on. In process
+/// (no generated project to build), which also keeps the TorchSharp native library loaded once per run.
 /// </summary>
 internal sealed class BenchmarkConfig : ManualConfig
 {
     public BenchmarkConfig()
     {
-        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithId("Short"));
+        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithToolchain(InProcessEmitToolchain.Instance).WithId("Short"));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Median, new ThroughputColumn());
         HideColumns(StatisticColumn.Error, StatisticColumn.StdDev);

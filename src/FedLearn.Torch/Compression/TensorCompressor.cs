@@ -22,7 +22,7 @@ namespace FedLearn.Torch;
 /// portably; such chains are rejected when the encoder is built.
 /// </para>
 /// <para>
-/// Agreement with the span encoder on the same input: top-k is exact (<c>torch.topk</c>), so the kept positions are
+/// Agreement with the span encoder on the same input: top-k is exact (see <see cref="TensorTopK"/>), so the kept positions are
 /// the same except for which of several equal magnitudes at the threshold is kept (the span encoder keeps the lower
 /// positions). Min/max quantization and its decoding use the same double-precision operations in the same order, so
 /// codes, and therefore payload bytes, are identical when no ties occur. Norm and scaled-sign scales are sums, which a
@@ -37,6 +37,8 @@ namespace FedLearn.Torch;
 /// </remarks>
 public sealed class TensorCompressor : ICompressor
 {
+    private const long TopKSeedPurpose = 0x544F504B;
+
     private readonly CompressionPipeline _chain;
     private readonly PipelineSpec _spec;
 
@@ -85,7 +87,7 @@ public sealed class TensorCompressor : ICompressor
     /// tensor is not modified; the result owns its bytes.
     /// </summary>
     /// <param name="update">The dense delta. Must be finite.</param>
-    /// <param name="context">The client's state (error-feedback residual) and seed (top-k sampling of the span encoder; unused here).</param>
+    /// <param name="context">The client's state (error-feedback residual) and the seed of the top-k candidate sample.</param>
     /// <exception cref="ArgumentException">The tensor is not float32, is too large, or holds a non-finite value.</exception>
     public EncodedUpdatePayload Compress(Tensor update, CompressionContext context)
     {
@@ -123,7 +125,7 @@ public sealed class TensorCompressor : ICompressor
         if (_spec.TopK)
         {
             // Exact top-k by magnitude; positions ascending, as the wire format lists them.
-            positions = x.abs().topk(m, dim: 0, largest: true, sorted: false).indexes.sort(dim: 0, descending: false, stable: false).Values;
+            positions = TensorTopK.Select(x.abs(), m, Seeds.Derive(context.Seed, TopKSeedPurpose)).sort(dim: 0, descending: false, stable: false).Values;
             kept = x.index_select(0, positions);
         }
 
