@@ -6,6 +6,8 @@
 #      libstdc++6 from trixie needs trixie's libc6, which in turn needs trixie's base-files, so apt upgrades those
 #      too (about 30 packages, ~32 MB); afterwards /etc/os-release reports Debian 13.
 #   2. the Fashion-MNIST data set (Debian package dataset-fashion-mnist) when it is not already present.
+#   3. for the deployment tests: kubectl (kubectl kustomize), promtool (Debian's prometheus package), and Node.js with
+#      the Kubernetes manifest validator's npm packages, pinned in samples/k8s/validate/package-lock.json.
 # Idempotent: a second run finds everything in place and changes nothing. Run as root (sudo) when it has work to do.
 set -euo pipefail
 
@@ -145,6 +147,60 @@ ensure_dataset() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y "${DATASET_PACKAGE}"
 }
 
+# kubectl renders the Kubernetes samples (kubectl kustomize) in the deployment tests. Debian 12's kubernetes-client
+# (1.20) bundles a kustomize too old for the samples, so it comes from trixie like libstdc++ above.
+ensure_kubectl() {
+  if command -v kubectl > /dev/null 2>&1; then
+    log "kubectl is present ($(command -v kubectl)): nothing to do"
+    return 0
+  fi
+  require_root "Installing kubectl"
+  if [[ ! -f ${TRIXIE_SOURCES} ]]; then
+    install_libstdcxx_from_trixie
+  fi
+  apt_update_once
+  log "apt-get install -y -t trixie kubernetes-client"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -t trixie kubernetes-client
+}
+
+# promtool (Debian's prometheus package) checks the Prometheus scrape configuration and exposition.
+# The package's own Prometheus service is not needed: it is stopped and disabled when systemd runs it.
+ensure_promtool() {
+  if command -v promtool > /dev/null 2>&1; then
+    log "promtool is present: nothing to do"
+    return 0
+  fi
+  require_root "Installing promtool (package prometheus)"
+  apt_update_once
+  log "apt-get install -y --no-install-recommends prometheus"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
+  if command -v systemctl > /dev/null 2>&1 && systemctl is-system-running > /dev/null 2>&1; then
+    systemctl disable --now prometheus > /dev/null 2>&1 || true
+  fi
+}
+
+# Node.js and the pinned npm packages of the Kubernetes manifest validator (samples/k8s/validate).
+ensure_k8s_validator() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/samples/k8s/validate"
+  if ! command -v node > /dev/null 2>&1 || ! command -v npm > /dev/null 2>&1; then
+    require_root "Installing Node.js"
+    apt_update_once
+    log "apt-get install -y nodejs npm"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm
+  fi
+  # 'npm ls' succeeds only when node_modules matches package-lock.json exactly.
+  if (cd "${dir}" && npm ls --all > /dev/null 2>&1); then
+    log "${dir}/node_modules matches package-lock.json: nothing to do"
+    return 0
+  fi
+  log "npm ci in ${dir}"
+  (cd "${dir}" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 ensure_libstdcxx
 ensure_dataset
+ensure_kubectl
+ensure_promtool
+ensure_k8s_validator
 log "done"

@@ -34,7 +34,9 @@ internal static class DetectionExperiment
         }
 
         ModelWeights global = SoftmaxRegressionTrainer.CreateInitialWeights(data.Train.FeatureCount, data.Train.ClassCount, settings.Seed);
-        var screener = new UpdateScreener();
+        var screener = settings.Reputation
+            ? new UpdateScreener(new UpdateScreenerOptions { FlagByReputation = true }, new ClientReputation())
+            : new UpdateScreener();
         var counts = new DetectionCounts();
         var honestNorms = new List<double>();
         for (int round = 1; round <= settings.Rounds; round++)

@@ -2,6 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using FedLearn.Robust.Specs;
 using FedLearn.Samples.RobustnessReport;
+using FedLearn.Samples.RobustnessReport.AttackMatrix;
+
+if (args.Length > 0 && args[0] == "attack-matrix")
+{
+    return await AttackMatrixCommand.RunAsync(args[1..]);
+}
 
 // Measures how well FedLearn.Robust's default UpdateScreener separates Byzantine from honest clients over the rounds
 // of real federated runs (softmax regression on Fashion-MNIST), and prints a Markdown table.
@@ -18,7 +24,7 @@ catch (Exception exception) when (exception is ArgumentException or FormatExcept
     return 2;
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Clients} clients, {settings.Rounds} rounds, learning rate {settings.LearningRate}, seed {settings.Seed}; default UpdateScreener."));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Clients} clients, {settings.Rounds} rounds, learning rate {settings.LearningRate}, seed {settings.Seed}; default UpdateScreener{(settings.Reputation ? " with FlagByReputation and a default ClientReputation" : string.Empty)}."));
 Console.WriteLine();
 Console.WriteLine("| Partition | Byzantine | Attack | TP | FN | FP | TN | Recall | FPR | Final accuracy | Median honest norm |");
 Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");

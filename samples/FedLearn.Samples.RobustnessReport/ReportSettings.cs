@@ -19,6 +19,8 @@ internal sealed record ReportSettings
 
     public string? DataDirectory { get; init; }
 
+    public bool Reputation { get; init; }
+
     public static ReportSettings Parse(string[] args)
     {
         var settings = new ReportSettings();
@@ -36,7 +38,8 @@ internal sealed record ReportSettings
                 case "--partition": partitions.Add(Next()); break;
                 case "--byzantine": byzantine.Add(Next()); break;
                 case "--data": settings = settings with { DataDirectory = Next() }; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --clients, --rounds, --lr, --seed, --partition (repeatable), --byzantine (repeatable), --data.");
+                case "--reputation": settings = settings with { Reputation = true }; break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --clients, --rounds, --lr, --seed, --partition (repeatable), --byzantine (repeatable), --data, --reputation.");
             }
         }
 

@@ -28,7 +28,7 @@ internal sealed class ModelSetup
 
     public ILocalTrainer CreateTrainer(int clientIndex) => _trainerFactory(clientIndex);
 
-    public static ModelSetup Create(SimulationSettings settings, FederatedDataLoader data)
+    public static ModelSetup Create(SimulationSettings settings, FederatedDataLoader data, Func<int, DatasetView, DatasetView>? trainingView = null)
     {
         DatasetView centralTest = data.CentralTest.All();
         if (settings.Model == "softmax")
@@ -39,7 +39,7 @@ internal sealed class ModelSetup
                 index =>
                 {
                     ClientData client = data.GetClient(index);
-                    return new SoftmaxRegressionTrainer(client.Train, client.Test);
+                    return new SoftmaxRegressionTrainer(trainingView?.Invoke(index, client.Train) ?? client.Train, client.Test);
                 },
                 new DelegateEvaluator((weights, ct) => Task.FromResult(SoftmaxRegressionTrainer.Evaluate(weights, centralTest, ct))),
                 "cpu (plain C#)");
@@ -59,7 +59,7 @@ internal sealed class ModelSetup
             index =>
             {
                 ClientData client = data.GetClient(index);
-                return TorchTrainer.Create(settings.Model, client.Train, client.Test, options);
+                return TorchTrainer.Create(settings.Model, trainingView?.Invoke(index, client.Train) ?? client.Train, client.Test, options);
             },
             new DelegateEvaluator(async (weights, ct) =>
             {

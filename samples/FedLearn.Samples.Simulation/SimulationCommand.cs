@@ -30,7 +30,13 @@ internal static class SimulationCommand
     private static readonly Option<int?> Threads = new("--threads") { Description = "LibTorch threads per training client (default: cores / max-parallelism)." };
     private static readonly Option<string> Compression = new("--compression") { Description = "Uplink codec chain, e.g. ef,topk:0.01,q:8,entropy (none = dense float32).", DefaultValueFactory = _ => "none" };
     private static readonly Option<string> Optimizer = new("--optimizer") { Description = "Client optimizer for TorchSharp models: adam | sgd (momentum 0.9).", DefaultValueFactory = _ => "adam" };
+    private static readonly Option<string> Aggregator = new("--aggregator") { Description = "Aggregation rule: " + Robust.Specs.RobustSpecs.AggregatorSyntax + ".", DefaultValueFactory = _ => "fedavg" };
+    private static readonly Option<string?> PreAggregator = new("--pre-aggregator") { Description = "Pre-aggregator in front of the rule: " + Robust.Specs.RobustSpecs.PreAggregatorSyntax + "." };
+    private static readonly Option<string?> Byzantine = new("--byzantine") { Description = "Byzantine clients and their attack, e.g. 0.2:alie: " + Robust.Specs.RobustSpecs.ByzantineSyntax + "." };
+    private static readonly Option<string> Screening = new("--screening") { Description = "Update screening before aggregation: off | flag (record only) | exclude (leave flagged updates out).", DefaultValueFactory = _ => "off" };
+    private static readonly Option<bool> Reputation = new("--reputation") { Description = "Stop sampling clients flagged in 3 of the last 10 rounds (needs --screening)." };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir") { Description = "Save a checkpoint after each round here, and resume from it." };
+    private static readonly Option<string?> Tracking = new("--tracking") { Description = "Record the run in MLflow: a folder (file store, e.g. mlruns) or a tracking server URL (http://host:5000)." };
 
     public static RootCommand Create()
     {
@@ -39,6 +45,13 @@ internal static class SimulationCommand
         {
             root.Options.Add(option);
         }
+
+        foreach (Option option in new Option[] { Aggregator, PreAggregator, Byzantine, Screening, Reputation })
+        {
+            root.Options.Add(option);
+        }
+
+        root.Options.Add(Tracking);
 
         return root;
     }
@@ -67,6 +80,13 @@ internal static class SimulationCommand
             CheckpointDir = result.GetValue(CheckpointDir),
             Compression = result.GetValue(Compression)!.Trim(),
             Optimizer = result.GetValue(Optimizer)!.Trim().ToLowerInvariant(),
+            Aggregator = result.GetValue(Aggregator)!.Trim().ToLowerInvariant(),
+            PreAggregator = result.GetValue(PreAggregator)?.Trim().ToLowerInvariant() is { Length: > 0 } pre && pre != "none" ? pre : null,
+            Byzantine = result.GetValue(Byzantine)?.Trim().ToLowerInvariant() is { Length: > 0 } byzantine ? byzantine : null,
+            Screening = result.GetValue(Screening)!.Trim().ToLowerInvariant(),
+            Reputation = result.GetValue(Reputation),
+
+            Tracking = result.GetValue(Tracking),
         };
         int parallelism = settings.MaxParallelism;
         settings = settings with { Threads = Positive(result.GetValue(Threads) ?? Math.Max(1, Environment.ProcessorCount / parallelism), "--threads") };
@@ -131,6 +151,7 @@ internal static class SimulationCommand
             throw new UsageException($"--train-subset must be positive, got {settings.TrainSubset}.");
         }
 
+        RobustSetup.Check(settings);
         return settings;
     }
 

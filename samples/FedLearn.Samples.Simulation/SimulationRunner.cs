@@ -18,9 +18,16 @@ internal static class SimulationRunner
         ICompressor? compressor = settings.Compression is "none" or ""
             ? null
             : Parse("--compression", () => Compression.CompressionPipelineBuilder.Parse(settings.Compression).Build());
-        ModelSetup model = ModelSetup.Create(settings, data);
+        RobustSetup robust = RobustSetup.Create(settings);
+        ModelSetup model = ModelSetup.Create(settings, data, robust.TrainingView);
 
         output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters) on {model.Device}, server optimizer {optimizer.Name}, uplink {compressor?.Name ?? "dense"}, {Enumerable.Range(0, data.ClientCount).Sum(i => data.GetClient(i).Train.Count):N0} training images (80% of each client's share; the rest is its local test set)");
+        await using TrackingSetup? tracking = await TrackingSetup.StartAsync(settings, cancellationToken).ConfigureAwait(false);
+        if (robust.IsConfigured)
+        {
+            output.WriteLine($"robustness: {robust.Describe()}");
+        }
+
         var progress = new ConsoleProgress(output, settings.Rounds);
         var memory = new MemoryProbe();
         var serverOptions = new FederatedServerOptions
@@ -45,8 +52,9 @@ internal static class SimulationRunner
             Optimizer = optimizer,
             CentralEvaluator = model.CentralEvaluator,
             Compressor = compressor,
-            Observers = [progress, memory],
+            Observers = tracking is null ? [progress, memory] : [progress, memory, tracking.Observer],
         };
+        pipeline = robust.Apply(pipeline);
         var simulation = new FederatedSimulation(
             new SimulationOptions { ClientCount = settings.Clients, MaxParallelism = settings.MaxParallelism },
             serverOptions,
@@ -54,17 +62,25 @@ internal static class SimulationRunner
             pipeline,
             model.CreateTrainer,
             compressor is null ? null : _ => new Client.ClientPipeline { Compressor = compressor });
+        robust.Verify(simulation.ClientIds);
 
         FederatedRunResult run = await progress.RunAsync(() => simulation.RunAsync(cancellationToken)).ConfigureAwait(false);
         wall.Stop();
 
         Directory.CreateDirectory(settings.Output);
-        SimulationSummary summary = SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed, memory);
+        SimulationSummary summary = SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed, memory, robust.ByzantineAmong);
         SummaryWriter.Write(summary, settings.Output);
         SafeTensors.WriteFile(run.FinalWeights, Path.Combine(settings.Output, "model.safetensors"), new Dictionary<string, string> { ["format"] = "pt" });
         AccuracyPlot.Write(summary, Path.Combine(settings.Output, "accuracy.png"));
         SummaryTable.Write(summary, settings.Output, output);
-        return run.Rounds.Count > 0 && run.Rounds.All(r => !r.Succeeded) ? 1 : 0;
+        bool failed = run.Rounds.Count > 0 && run.Rounds.All(r => !r.Succeeded);
+        if (tracking is not null)
+        {
+            await tracking.FinishAsync(settings.Output, run.Rounds.Count, !failed, cancellationToken).ConfigureAwait(false);
+            output.WriteLine($"Tracked in {settings.Tracking}: {tracking.Description}");
+        }
+
+        return failed ? 1 : 0;
     }
 
     private static FederatedDataLoader LoadData(SimulationSettings settings)

@@ -44,4 +44,17 @@ internal sealed record SimulationSettings
     public string Compression { get; init; } = "none";
 
     public string Optimizer { get; init; } = "adam";
+
+    /// <summary>An MLflow file-store folder or tracking-server URL to record the run in; <c>null</c> records nothing.</summary>
+    public string? Tracking { get; init; }
+
+    public string Aggregator { get; init; } = "fedavg";
+
+    public string? PreAggregator { get; init; }
+
+    public string? Byzantine { get; init; }
+
+    public string Screening { get; init; } = "off";
+
+    public bool Reputation { get; init; }
 }

@@ -16,9 +16,13 @@ internal sealed record SimulationSummary(
     long PeakMemoryBytes,
     double? CompressionRatio)
 {
-    public static SimulationSummary From(SimulationSettings settings, FederatedRunResult run, int parameters, TimeSpan wall, MemoryProbe memory)
+    public static SimulationSummary From(SimulationSettings settings, FederatedRunResult run, int parameters, TimeSpan wall, MemoryProbe memory, Func<IEnumerable<string>, IReadOnlyList<string>>? byzantineAmong = null)
     {
-        RoundRow[] rows = run.Rounds.Select(r => RoundRow.From(r, memory.ResidentBytesAfter(r.Round), Math.Min(settings.MaxParallelism, Math.Max(1, r.Sampled.Count)))).ToArray();
+        RoundRow[] rows = run.Rounds.Select(r => RoundRow.From(r, memory.ResidentBytesAfter(r.Round), Math.Min(settings.MaxParallelism, Math.Max(1, r.Sampled.Count))) with
+        {
+            Flagged = r.Flagged.Select(f => f.ClientId).ToArray(),
+            Byzantine = byzantineAmong?.Invoke(r.Sampled) ?? [],
+        }).ToArray();
         long up = rows.Sum(r => r.BytesUp);
         long dense = rows.Sum(r => r.DenseBytesUp);
         RoundRow? last = rows.LastOrDefault(r => r.Accuracy is not null);
@@ -61,6 +65,12 @@ internal sealed record RoundRow(
     long ResidentBytes,
     string? FailureReason)
 {
+    /// <summary>Clients flagged by screening in this round.</summary>
+    public IReadOnlyList<string> Flagged { get; init; } = [];
+
+    /// <summary>The Byzantine clients sampled in this round (the truth the flags are scored against).</summary>
+    public IReadOnlyList<string> Byzantine { get; init; } = [];
+
     public static RoundRow From(RoundResult result, long residentBytes, int parallelism)
     {
         RoundTimings t = result.Timings;

@@ -51,6 +51,7 @@ public sealed class FederatedClient : IClientMessageHandler
     public async Task<ClientMessage> HandleAsync(ServerMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        using IDisposable? scope = _logger.BeginScope(Logging.LogScope.ForClient(ClientId, message.Round));
         try
         {
             return message switch

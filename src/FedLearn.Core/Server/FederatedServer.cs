@@ -76,6 +76,7 @@ public sealed partial class FederatedServer
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
         using Activity? activity = FedLearnTelemetry.ActivitySource.StartActivity("fedlearn.round");
+        using IDisposable? scope = _logger.BeginScope(Logging.LogScope.ForRound(round));
         activity?.SetTag("fedlearn.round", round);
         var total = Stopwatch.StartNew();
 
@@ -159,6 +160,7 @@ public sealed partial class FederatedServer
             FedLearnTelemetry.BytesSaved.Add(Math.Max(0, result.DenseBytesUp - result.BytesUp));
             FedLearnTelemetry.CompressionRatio.Record((double)result.DenseBytesUp / result.BytesUp);
         }
+        RecordModelAndScreening(result);
         activity?.SetTag("fedlearn.outcome", result.Succeeded ? "succeeded" : "failed");
         activity?.SetTag("fedlearn.clients.sampled", result.Sampled.Count);
         activity?.SetTag("fedlearn.clients.aggregated", result.Aggregated.Count);
@@ -182,6 +184,7 @@ public sealed partial class FederatedServer
 
         foreach (ClientFailure failure in result.Failures)
         {
+            using IDisposable? clientScope = _logger.BeginScope(Logging.LogScope.ForClient(failure.ClientId, result.Round));
             _logger.LogWarning("Round {Round}: client {ClientId} {Kind}: {Message}", result.Round, failure.ClientId, failure.Kind, failure.Message);
         }
     }

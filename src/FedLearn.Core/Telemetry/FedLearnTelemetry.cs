@@ -46,4 +46,19 @@ public static class FedLearnTelemetry
 
     /// <summary>Uplink compression ratio of each round (dense float32 bytes over received bytes; 1 for dense updates).</summary>
     public static Histogram<double> CompressionRatio { get; } = Meter.CreateHistogram<double>("fedlearn.compression.ratio", "{ratio}", "Dense float32 bytes over received bytes, per round.");
+
+    /// <summary>Clients flagged by update screening (norms, z-scores, NaN, alignment); tagged with <c>fedlearn.excluded</c> (true when the flag excluded the update).</summary>
+    public static Counter<long> ClientsFlagged { get; } = Meter.CreateCounter<long>("fedlearn.round.clients.flagged", "{client}", "Clients flagged by update screening.");
+
+    /// <summary>Clients whose valid update was left out of the aggregate, by screening or by the robust aggregator.</summary>
+    public static Counter<long> ClientsExcluded { get; } = Meter.CreateCounter<long>("fedlearn.round.clients.excluded", "{client}", "Valid updates left out of the aggregate by screening or the aggregator.");
+
+    /// <summary>Loss of the global model after the last round; tagged with <c>fedlearn.evaluation</c>: training (clients' weighted mean), federated or central.</summary>
+    public static Gauge<double> ModelLoss { get; } = Meter.CreateGauge<double>("fedlearn.model.loss", "1", "Loss of the global model after the last round, by evaluation.");
+
+    /// <summary>Accuracy (in [0, 1]) of the global model after the last round; tagged with <c>fedlearn.evaluation</c> as <see cref="ModelLoss"/>.</summary>
+    public static Gauge<double> ModelAccuracy { get; } = Meter.CreateGauge<double>("fedlearn.model.accuracy", "1", "Accuracy of the global model after the last round, by evaluation.");
+
+    /// <summary>The last completed round.</summary>
+    public static Gauge<long> LastRound { get; } = Meter.CreateGauge<long>("fedlearn.round.last", "{round}", "The last completed round.");
 }

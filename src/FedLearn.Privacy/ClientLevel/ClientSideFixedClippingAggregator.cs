@@ -18,15 +18,8 @@ namespace FedLearn.Privacy.ClientLevel;
 /// <para>Weights, inner aggregator and denominator are handled as in <see cref="ServerSideFixedClippingAggregator"/>.
 /// Not thread-safe.</para>
 /// </remarks>
-public sealed class ClientSideFixedClippingAggregator : DelegatingAggregator, IPrivacyReporter
+public sealed class ClientSideFixedClippingAggregator : FixedClippingDpAggregator
 {
-    private readonly double _clippingNorm;
-    private readonly double _noiseMultiplier;
-    private readonly double _sampleRate;
-    private readonly double? _expectedClients;
-    private readonly IGaussianNoiseSource _noise;
-    private readonly RdpAccountant _accountant = new();
-
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     /// <param name="inner">The averaging rule to wrap.</param>
     /// <param name="options">The settings (the clients must clip to the same <see cref="FixedClippingOptions.ClippingNorm"/>); validated now.</param>
@@ -34,15 +27,8 @@ public sealed class ClientSideFixedClippingAggregator : DelegatingAggregator, IP
     /// <exception cref="ArgumentNullException"><paramref name="inner"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options break a rule; the message lists every broken rule.</exception>
     public ClientSideFixedClippingAggregator(IAggregator inner, FixedClippingOptions options, IGaussianNoiseSource? noise = null)
-        : base(inner)
+        : base(inner, options, noise)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        OptionsValidation.ThrowIfInvalid(options, nameof(FixedClippingOptions));
-        _clippingNorm = options.ClippingNorm;
-        _noiseMultiplier = options.NoiseMultiplier;
-        _sampleRate = options.SampleRate;
-        _expectedClients = options.ExpectedClientsPerRound;
-        _noise = noise ?? new SecureGaussianNoise();
     }
 
     /// <inheritdoc />
@@ -52,23 +38,14 @@ public sealed class ClientSideFixedClippingAggregator : DelegatingAggregator, IP
     /// <summary>How many updates so far arrived with a norm above C and had to be clipped by the server.</summary>
     public long UpdatesClippedByServer { get; private set; }
 
-    /// <summary>The rounds aggregated so far, as accountant history.</summary>
-    public IReadOnlyList<PrivacyStep> History => _accountant.History;
-
     /// <inheritdoc />
     /// <exception cref="ArgumentException">There are no updates or one has the wrong length (the message names the client), or a value is not finite.</exception>
     public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(updates);
         bool[] withinNorm = new bool[updates.Count];
-        (AggregationResult result, double denominator) = ClippedAggregation.Aggregate(
-            Inner, updates, destination, _clippingNorm, _expectedClients, withinNorm);
+        AggregationResult result = AggregateClippedWithNoise(updates, destination, withinNorm);
         UpdatesClippedByServer += withinNorm.Count(ok => !ok);
-        _noise.AddNoise(destination, _noiseMultiplier * _clippingNorm / denominator);
-        _accountant.Step(_noiseMultiplier, _sampleRate);
         return result;
     }
-
-    /// <inheritdoc />
-    public PrivacyBudget Spent(double delta) => _accountant.GetSpent(delta).ToBudget();
 }

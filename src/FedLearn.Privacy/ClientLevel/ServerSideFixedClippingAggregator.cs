@@ -26,15 +26,8 @@ namespace FedLearn.Privacy.ClientLevel;
 /// against the server (use client-side clipping with secure aggregation, or local DP, for that).</para>
 /// <para>Not thread-safe: the accountant and the noise source are updated by every round.</para>
 /// </remarks>
-public sealed class ServerSideFixedClippingAggregator : DelegatingAggregator, IPrivacyReporter
+public sealed class ServerSideFixedClippingAggregator : FixedClippingDpAggregator
 {
-    private readonly double _clippingNorm;
-    private readonly double _noiseMultiplier;
-    private readonly double _sampleRate;
-    private readonly double? _expectedClients;
-    private readonly IGaussianNoiseSource _noise;
-    private readonly RdpAccountant _accountant = new();
-
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     /// <param name="inner">The averaging rule to wrap.</param>
     /// <param name="options">The settings; validated now.</param>
@@ -42,35 +35,18 @@ public sealed class ServerSideFixedClippingAggregator : DelegatingAggregator, IP
     /// <exception cref="ArgumentNullException"><paramref name="inner"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options break a rule; the message lists every broken rule.</exception>
     public ServerSideFixedClippingAggregator(IAggregator inner, FixedClippingOptions options, IGaussianNoiseSource? noise = null)
-        : base(inner)
+        : base(inner, options, noise)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        OptionsValidation.ThrowIfInvalid(options, nameof(FixedClippingOptions));
-        _clippingNorm = options.ClippingNorm;
-        _noiseMultiplier = options.NoiseMultiplier;
-        _sampleRate = options.SampleRate;
-        _expectedClients = options.ExpectedClientsPerRound;
-        _noise = noise ?? new SecureGaussianNoise();
     }
 
     /// <inheritdoc />
     /// <value><c>dp-server-fixed(</c>inner name<c>)</c>.</value>
     public override string Name => $"dp-server-fixed({Inner.Name})";
 
-    /// <summary>The rounds aggregated so far, as accountant history.</summary>
-    public IReadOnlyList<PrivacyStep> History => _accountant.History;
-
     /// <inheritdoc />
     /// <exception cref="ArgumentException">There are no updates or one has the wrong length (the message names the client), or a value is not finite.</exception>
     public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
     {
-        (AggregationResult result, double denominator) = ClippedAggregation.Aggregate(
-            Inner, updates, destination, _clippingNorm, _expectedClients, []);
-        _noise.AddNoise(destination, _noiseMultiplier * _clippingNorm / denominator);
-        _accountant.Step(_noiseMultiplier, _sampleRate);
-        return result;
+        return AggregateClippedWithNoise(updates, destination, []);
     }
-
-    /// <inheritdoc />
-    public PrivacyBudget Spent(double delta) => _accountant.GetSpent(delta).ToBudget();
 }

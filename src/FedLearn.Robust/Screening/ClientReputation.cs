@@ -33,6 +33,20 @@ public sealed class ClientReputation : IClientEligibility
         _maxFlags = options.MaxFlags;
     }
 
+    /// <summary>How many past rounds count.</summary>
+    public int Window => _window;
+
+    /// <summary>The number of rounds among round − Window … round − 1 in which <paramref name="clientId"/> was flagged.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="clientId"/> is null.</exception>
+    public int CountFlagsBefore(string clientId, int round)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        lock (_gate)
+        {
+            return _flaggedRounds.TryGetValue(clientId, out SortedSet<int>? rounds) ? rounds.GetViewBetween(round - _window, round - 1).Count : 0;
+        }
+    }
+
     /// <summary>Records that the clients in <paramref name="flags"/> were flagged in <paramref name="round"/> (once per client and round).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="flags"/> is null.</exception>
     public void Record(int round, IEnumerable<ClientFlag> flags)

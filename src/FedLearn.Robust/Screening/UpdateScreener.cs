@@ -43,6 +43,7 @@ public sealed class UpdateScreener : IUpdateScreener
             CosineThreshold = options.CosineThreshold,
             AlignmentSigmas = options.AlignmentSigmas,
             MinCosine = options.MinCosine,
+            FlagByReputation = options.FlagByReputation,
             ExcludeFlagged = options.ExcludeFlagged,
         };
         _reputation = reputation;
@@ -92,6 +93,22 @@ public sealed class UpdateScreener : IUpdateScreener
 
         flags.Sort((a, b) => string.CompareOrdinal(a.ClientId, b.ClientId));
         _reputation?.Record(round, flags);
+        if (_options.FlagByReputation && _reputation is not null)
+        {
+            // Decided on the record before this round, so that this round's own flags do not count twice.
+            var flagged = new HashSet<string>(flags.Select(f => f.ClientId), StringComparer.Ordinal);
+            foreach (WeightedUpdate update in finite)
+            {
+                if (!flagged.Contains(update.ClientId) && !_reputation.IsEligible(update.ClientId, round))
+                {
+                    int count = _reputation.CountFlagsBefore(update.ClientId, round);
+                    flags.Add(new ClientFlag(update.ClientId, count, $"flagged in {count} of the last {_reputation.Window} rounds", _options.ExcludeFlagged));
+                }
+            }
+
+            flags.Sort((a, b) => string.CompareOrdinal(a.ClientId, b.ClientId));
+        }
+
         return flags;
     }
 

@@ -40,6 +40,21 @@ public sealed class UpdateScreenerOptions
     [Range(-1.0, 1.0)]
     public double? MinCosine { get; set; } = UpdateScreenerDefaults.MinCosine;
 
+    /// <summary>
+    /// Also flag a client whose record in the screener's <see cref="ClientReputation"/> makes it ineligible (flagged in at
+    /// least <see cref="ClientReputationOptions.MaxFlags"/> of the last <see cref="ClientReputationOptions.Window"/>
+    /// rounds), however its update looks this round. Only the statistical flags are recorded in the reputation, so a
+    /// client's record ages out as it does for sampling. Has no effect without a reputation.
+    /// </summary>
+    /// <value>False, see <see cref="UpdateScreenerDefaults.FlagByReputation"/>.</value>
+    /// <remarks>
+    /// A Byzantine client attacks every round, but in a single round some attacks are indistinguishable from honest
+    /// heterogeneity (a sign-flipped update of a client whose honest update opposes the consensus, a boosted update of a
+    /// client whose honest update is short); its record across rounds is not. This is the server's eligibility rule applied
+    /// to a client that sends an update anyway (for example when every client is sampled).
+    /// </remarks>
+    public bool FlagByReputation { get; set; } = UpdateScreenerDefaults.FlagByReputation;
+
     /// <summary>Whether flagged updates are left out of aggregation (updates with non-finite values always are).</summary>
     /// <value>True, see <see cref="UpdateScreenerDefaults.ExcludeFlagged"/>.</value>
     public bool ExcludeFlagged { get; set; } = UpdateScreenerDefaults.ExcludeFlagged;

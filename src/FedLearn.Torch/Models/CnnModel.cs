@@ -62,15 +62,15 @@ public sealed class CnnModel : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using Tensor c1 = _conv1.forward(input);
+        using Tensor c1 = _conv1.call(input);
         using Tensor r1 = nn.functional.relu(c1);
         using Tensor p1 = nn.functional.max_pool2d(r1, 2);
-        using Tensor c2 = _conv2.forward(p1);
+        using Tensor c2 = _conv2.call(p1);
         using Tensor r2 = nn.functional.relu(c2);
         using Tensor p2 = nn.functional.max_pool2d(r2, 2);
         using Tensor flat = p2.flatten(1);
-        using Tensor h = _fc1.forward(flat);
+        using Tensor h = _fc1.call(flat);
         using Tensor a = nn.functional.relu(h);
-        return _fc2.forward(a);
+        return _fc2.call(a);
     }
 }

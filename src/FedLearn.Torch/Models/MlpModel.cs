@@ -49,8 +49,8 @@ public sealed class MlpModel : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         using Tensor flat = input.flatten(1);
-        using Tensor hidden = _fc1.forward(flat);
+        using Tensor hidden = _fc1.call(flat);
         using Tensor activated = nn.functional.relu(hidden);
-        return _fc2.forward(activated);
+        return _fc2.call(activated);
     }
 }

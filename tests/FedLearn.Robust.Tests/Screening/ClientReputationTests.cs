@@ -21,6 +21,10 @@ public sealed class ClientReputationTests
 
         Assert.That(reputation.IsEligible("x", 7), Is.False, "rounds 2, 4, 6 lie in 2..6");
         Assert.That(reputation.IsEligible("x", 8), Is.True, "rounds 3..7 hold only 4 and 6");
+        Assert.That(reputation.CountFlagsBefore("x", 7), Is.EqualTo(3));
+        Assert.That(reputation.CountFlagsBefore("x", 8), Is.EqualTo(2));
+        Assert.That(reputation.CountFlagsBefore("y", 8), Is.Zero);
+        Assert.That(reputation.Window, Is.EqualTo(5));
     }
 
     [Test]

@@ -156,4 +156,34 @@ public sealed class UpdateScreenerTests
         Assert.That(reputation.IsEligible("client07", 3), Is.False);
         Assert.That(reputation.IsEligible("client01", 3), Is.True);
     }
+    [TestCase(true)]
+    [TestCase(false)]
+    public void A_client_with_a_bad_record_is_flagged_by_reputation_only_when_asked(bool flagByReputation)
+    {
+        var reputation = new ClientReputation(new ClientReputationOptions { Window = 10, MaxFlags = 3 });
+        var screener = new UpdateScreener(new UpdateScreenerOptions { FlagByReputation = flagByReputation }, reputation);
+        string[] attacker = ["client03"];
+        for (int round = 1; round <= 3; round++)
+        {
+            WeightedUpdate[] updates = HonestRound(new DeterministicRandom((ulong)(round * 31)), 20);
+            IReadOnlyList<WeightedUpdate> sent = new SignFlipAttack().Apply(new ByzantineRound(round, updates, attacker));
+            Assert.That(screener.Screen(round, sent).Select(f => f.ClientId), Does.Contain("client03"), $"round {round}: the sign flip itself");
+        }
+
+        // Round 4: the attacker sends an honest-looking update.
+        IReadOnlyList<ClientFlag> flags = screener.Screen(4, HonestRound(new DeterministicRandom(4 * 31), 20));
+
+        ClientFlag? flag = flags.SingleOrDefault(f => f.ClientId == "client03");
+        if (flagByReputation)
+        {
+            Assert.That(flag, Is.Not.Null);
+            Assert.That(flag!.Reason, Is.EqualTo("flagged in 3 of the last 10 rounds"));
+            Assert.That(flag.Exclude, Is.True);
+            Assert.That(reputation.CountFlagsBefore("client03", 5), Is.EqualTo(3), "a flag by reputation is not evidence: it is not recorded");
+        }
+        else
+        {
+            Assert.That(flag, Is.Null);
+        }
+    }
 }
