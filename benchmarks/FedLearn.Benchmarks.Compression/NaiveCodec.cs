@@ -62,4 +62,44 @@ internal static class NaiveCodec
             destination[i] = min + (codes[i] * step);
         }
     }
+
+    /// <summary>
+    /// Error feedback around <see cref="TopKQuantize8"/>, written as plainly: add the residual, encode, and keep
+    /// what the decoder will not see (the dropped values and each kept value's quantization error).
+    /// </summary>
+    public static byte[] ErrorFeedbackTopKQuantize8(float[] x, float[] residual, int k)
+    {
+        float[] accumulated = new float[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            accumulated[i] = x[i] + residual[i];
+        }
+
+        byte[] payload = TopKQuantize8(accumulated, k);
+        float min = BitConverter.ToSingle(payload, 0);
+        float max = BitConverter.ToSingle(payload, 4);
+        float step = (max - min) / 255f;
+        Array.Copy(accumulated, residual, x.Length);
+        for (int j = 0; j < k; j++)
+        {
+            int index = BitConverter.ToInt32(payload, 8 + (4 * j));
+            residual[index] = accumulated[index] - (min + (payload[8 + (4 * k) + j] * step));
+        }
+
+        return payload;
+    }
+
+    /// <summary>Decodes a <see cref="TopKQuantize8"/> payload of <paramref name="k"/> kept values into <paramref name="destination"/>.</summary>
+    public static void Decode(byte[] payload, int k, float[] destination)
+    {
+        float min = BitConverter.ToSingle(payload, 0);
+        float max = BitConverter.ToSingle(payload, 4);
+        float[] values = new float[k];
+        Dequantize8(payload[(8 + (4 * k))..], min, max, values);
+        Array.Clear(destination);
+        for (int j = 0; j < k; j++)
+        {
+            destination[BitConverter.ToInt32(payload, 8 + (4 * j))] = values[j];
+        }
+    }
 }

@@ -3,11 +3,19 @@ using BenchmarkDotNet.Running;
 using FedLearn.Benchmarks.Compression;
 
 // `--report [n]` prints the compression-ratio table (markdown) for an n-float vector (default 10,000,000);
+// `--cpu-time [n]` prints the hybrid chains against TorchSharp and the naive baseline in CPU time (see CpuTimeReport);
 // anything else goes to BenchmarkDotNet, for example `--filter *PipelineBenchmarks*`.
 if (args.Length > 0 && args[0] == "--report")
 {
     int n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000_000;
     Console.Write(RatioReport.Build(n));
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--cpu-time")
+{
+    int n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000_000;
+    Console.Write(CpuTimeReport.Build(n));
     return;
 }
 

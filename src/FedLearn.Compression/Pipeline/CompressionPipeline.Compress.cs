@@ -100,7 +100,7 @@ internal sealed partial class CompressionPipeline
                 }
             }
 
-            byte[] payload = Write(n, indices, values, codes, scales);
+            byte[] payload = Write(n, m, indices, values, codes, scales);
             return new EncodedUpdatePayload(payload, n);
         }
         finally
@@ -114,10 +114,19 @@ internal sealed partial class CompressionPipeline
         }
     }
 
-    private byte[] Write(int n, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<uint> codes, ReadOnlySpan<double> scales)
+    /// <summary>
+    /// Writes the payload of an update of <paramref name="n"/> elements from what the stages produced. Shared with
+    /// encoders that run the stages elsewhere (FedLearn.Torch's tensor encoder), so every encoder writes the same bytes.
+    /// </summary>
+    /// <param name="n">Element count of the dense update.</param>
+    /// <param name="m">Kept count (<paramref name="n"/> without top-k).</param>
+    /// <param name="indices">With top-k: the m kept positions, strictly ascending; else empty.</param>
+    /// <param name="values">Without quantization: the m kept float values; else ignored.</param>
+    /// <param name="codes">With quantization: the m codes, each below 2^bits; else empty.</param>
+    /// <param name="scales">With quantization: two doubles per chunk, as <see cref="Quantizer.Quantize"/> writes them.</param>
+    internal byte[] Write(int n, int m, ReadOnlySpan<int> indices, ReadOnlySpan<float> values, ReadOnlySpan<uint> codes, ReadOnlySpan<double> scales)
     {
         QuantizerSpec? quantizer = _spec.Quantizer;
-        int m = values.Length;
         IndexSectionPlan indexPlan = _spec.TopK ? IndexSection.Plan(indices, n) : default;
         long indexBytes = indexPlan.Length;
 

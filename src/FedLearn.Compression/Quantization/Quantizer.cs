@@ -6,7 +6,10 @@ namespace FedLearn.Compression.Quantization;
 /// The quantization kernels: values to integer codes plus one scale per chunk, and back. Encoder and decoder share
 /// <see cref="Dequantize"/>, so what error feedback believes was sent is bit-for-bit what the server decodes.
 /// Scales are held as two doubles per chunk: (min, max) for MinMax, (norm, 0) for Norm, (mean |x|, 0) for ScaledSign.
-/// Grid arithmetic is in double so no range of finite floats can overflow it. Stateless and thread-safe.
+/// Grid arithmetic is in double so no range of finite floats can overflow it. The loops here are the scalar form and
+/// handle the tails; the <c>Vector256</c> bodies in Quantizer.Vector.cs do the same double arithmetic in the same order
+/// (no fused multiply-add), so codes and decoded values are bit-identical with or without hardware intrinsics, except
+/// that chunk norms and mean magnitudes are summed in four lanes. Stateless and thread-safe.
 /// </summary>
 /// <remarks>
 /// Error bounds per value, with M the largest magnitude the chunk's grid can represent (max(|min|, |max|) for MinMax,
@@ -17,7 +20,7 @@ namespace FedLearn.Compression.Quantization;
 /// ScaledSign: per chunk of d values, ‖x̂ − x‖₂² = ‖x‖₂² − ‖x‖₁²/d + d·e², e the float32 rounding of the scale
 /// ‖x‖₁/d, so never above ‖x‖₂² beyond that rounding.
 /// </remarks>
-internal static class Quantizer
+internal static partial class Quantizer
 {
     /// <summary>Quantizes <paramref name="values"/> into <paramref name="codes"/> and two scales per chunk.</summary>
     /// <param name="values">Finite values.</param>
@@ -52,7 +55,7 @@ internal static class Quantizer
                     // Rounded to float32 here because that is what travels; the decoder sees the same value.
                     scales[2 * chunk] = (float)(SumOfMagnitudes(x) / length);
                     scales[(2 * chunk) + 1] = 0;
-                    for (int i = 0; i < x.Length; i++)
+                    for (int i = SignVector(x, c); i < x.Length; i++)
                     {
                         c[i] = x[i] >= 0 ? 1u : 0u;
                     }
@@ -75,7 +78,7 @@ internal static class Quantizer
             {
                 case QuantizationScheme.MinMax:
                     double step = (scales[(2 * chunk) + 1] - a) / LevelCount(spec.Bits);
-                    for (int i = 0; i < c.Length; i++)
+                    for (int i = DequantizeMinMaxVector(c, a, step, y); i < c.Length; i++)
                     {
                         y[i] = (float)(a + (c[i] * step));
                     }
@@ -85,7 +88,7 @@ internal static class Quantizer
                     int magnitudeBits = spec.Bits - 1;
                     uint magnitudeMask = (uint)((1UL << magnitudeBits) - 1);
                     double unit = a / magnitudeMask;
-                    for (int i = 0; i < c.Length; i++)
+                    for (int i = DequantizeNormVector(c, magnitudeBits, unit, y); i < c.Length; i++)
                     {
                         // Rounding a near-maximal value up a level may pass float.MaxValue; clamp so the result stays finite.
                         // Signs are random, so the sign goes in by bit arithmetic rather than an unpredictable branch.
@@ -96,7 +99,7 @@ internal static class Quantizer
                     break;
                 default:
                     int scaleBits = BitConverter.SingleToInt32Bits((float)a);
-                    for (int i = 0; i < c.Length; i++)
+                    for (int i = DequantizeSignVector(c, scaleBits, y); i < c.Length; i++)
                     {
                         // Code 1 is +scale, code 0 is −scale: set the sign bit from the inverted code, without a branch.
                         y[i] = BitConverter.Int32BitsToSingle(scaleBits | (int)((c[i] ^ 1u) << 31));
@@ -117,7 +120,7 @@ internal static class Quantizer
         double inverse = range > 0 ? levels / range : 0;
         if (!stochastic)
         {
-            for (int i = 0; i < x.Length; i++)
+            for (int i = MinMaxNearestVector(x, min, inverse, levels, codes); i < x.Length; i++)
             {
                 double level = Math.Floor(((x[i] - min) * inverse) + 0.5);
                 codes[i] = (uint)Math.Min(level, levels);
@@ -126,7 +129,7 @@ internal static class Quantizer
             return;
         }
 
-        for (int i = 0; i < x.Length; i++)
+        for (int i = MinMaxStochasticVector(x, min, inverse, levels, streamSeed, offset, codes); i < x.Length; i++)
         {
             double level = Math.Floor(((x[i] - min) * inverse) + StochasticNoise.Uniform(streamSeed, offset + i));
             codes[i] = (uint)Math.Clamp(level, 0, levels);
@@ -138,7 +141,7 @@ internal static class Quantizer
         double steps = LevelCount(bits - 1);
         double inverse = norm > 0 ? steps / norm : 0;
         uint signBit = 1u << (bits - 1);
-        for (int i = 0; i < x.Length; i++)
+        for (int i = NormVector(x, inverse, steps, signBit, stochastic, streamSeed, offset, codes); i < x.Length; i++)
         {
             double t = Math.Abs((double)x[i]) * inverse;
             double noise = stochastic ? StochasticNoise.Uniform(streamSeed, offset + i) : 0.5;
@@ -149,10 +152,10 @@ internal static class Quantizer
 
     private static double Norm(ReadOnlySpan<float> x)
     {
-        double sum = 0;
-        foreach (float v in x)
+        double sum = SumOfSquaresVector(x, out int i);
+        for (; i < x.Length; i++)
         {
-            sum += (double)v * v;
+            sum += (double)x[i] * x[i];
         }
 
         return Math.Sqrt(sum);
@@ -160,10 +163,10 @@ internal static class Quantizer
 
     private static double SumOfMagnitudes(ReadOnlySpan<float> x)
     {
-        double sum = 0;
-        foreach (float v in x)
+        double sum = SumOfMagnitudesVector(x, out int i);
+        for (; i < x.Length; i++)
         {
-            sum += Math.Abs(v);
+            sum += Math.Abs(x[i]);
         }
 
         return sum;
