@@ -28,6 +28,7 @@ public static class FedLearnGrpcKestrelExtensions
         certificate.Reloaded += (_, renewed) => logger.LogInformation("Server certificate reloaded: {Subject}, valid until {NotAfter:u}", renewed.Subject, renewed.NotAfter);
         var trust = new FederationTrust(options.ClientCaPath, options.CertificateCheckInterval);
         listenOptions.Protocols = HttpProtocols.Http2;
+        ConfigureHttp2(listenOptions.KestrelServerOptions);
         listenOptions.UseHttps(new HttpsConnectionAdapterOptions
         {
             SslProtocols = SslProtocols.Tls13,
@@ -46,5 +47,29 @@ public static class FedLearnGrpcKestrelExtensions
             },
         });
         return listenOptions;
+    }
+
+    /// <summary>
+    /// Serves this endpoint over HTTP/2 without TLS (h2c). For development and for deployments where TLS ends in a
+    /// proxy in front of the server: client ids are then believed as the clients state them.
+    /// </summary>
+    public static ListenOptions UseFedLearnPlaintext(this ListenOptions listenOptions)
+    {
+        ArgumentNullException.ThrowIfNull(listenOptions);
+        listenOptions.Protocols = HttpProtocols.Http2;
+        ConfigureHttp2(listenOptions.KestrelServerOptions);
+        return listenOptions;
+    }
+
+    private static void ConfigureHttp2(KestrelServerOptions kestrel)
+    {
+        // Large flow-control windows let a model stream at loopback and LAN speed; the defaults (768 KiB per stream)
+        // stall a sender after every window. Memory stays bounded: a window is credit, not a buffer per client.
+        kestrel.Limits.Http2.InitialConnectionWindowSize = 16 << 20;
+        kestrel.Limits.Http2.InitialStreamWindowSize = 8 << 20;
+        kestrel.Limits.Http2.MaxStreamsPerConnection = 16;
+        kestrel.Limits.MinRequestBodyDataRate = null;
+        kestrel.Limits.MinResponseDataRate = null;
+        kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
     }
 }
