@@ -108,6 +108,7 @@ public sealed partial class GrpcClientTransport
 
                 if (done is { Message: ServerMessage instruction } message)
                 {
+                    _logger.LogInformation("Client {ClientId}: exchange {ExchangeId} for round {Round} received ({Kind}, {Bytes} bytes)", clientId, message.ExchangeId, message.Round, instruction.GetType().Name, message.BodyLength);
                     Task<ClientMessage> work = exchanges.GetOrStart(message.ExchangeId, instruction, cancellationToken);
                     _ = DeliverAsync(clientId, message.ExchangeId, work, WriteAsync, call.RequestStream, peerChunk, session.Token);
                 }
