@@ -42,7 +42,7 @@ public sealed class ClientSettings
 
     public string CaCertificate { get; set; } = "certs/ca.crt";
 
-    /// <summary>Management port: /metrics and /healthz; 0 turns it off.</summary>
+    /// <summary>Management port: /metrics and /healthz; 0 picks a free loopback port.</summary>
     public int ManagementPort { get; set; } = 9465;
 
     /// <summary>Folder where the client keeps its state across restarts (error-feedback residuals); none when empty.</summary>

@@ -13,10 +13,8 @@ builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
 // The client opens no port towards the federation: it connects out. The management port serves /metrics and /healthz.
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    if (settings.ManagementPort > 0)
-    {
-        kestrel.Listen(IPAddress.Any, settings.ManagementPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
-    }
+    // Port 0 picks a free loopback port (tests run several clients on one machine).
+    kestrel.Listen(settings.ManagementPort > 0 ? IPAddress.Any : IPAddress.Loopback, settings.ManagementPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
 });
 builder.Services.AddHealthChecks();
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
