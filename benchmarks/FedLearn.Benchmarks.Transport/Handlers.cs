@@ -1,13 +1,13 @@
 namespace FedLearn.Benchmarks.Transport;
 
-/// <summary>Answers an instruction at once: with a tiny error-free evaluation, or with a dense update of a given size.</summary>
+/// <summary>Answers at once: an evaluation with a tiny reply, a fit with a dense update of a given size (tiny when 0).</summary>
 internal sealed class ReplyHandler(string clientId, int replyFloats) : IClientMessageHandler
 {
     private float[]? _reply;
 
     public Task<ClientMessage> HandleAsync(ServerMessage message, CancellationToken cancellationToken)
     {
-        if (replyFloats == 0)
+        if (replyFloats == 0 || message is not FitInstruction)
         {
             return Task.FromResult<ClientMessage>(new EvaluateReply(clientId, message.Round, new EvaluationMetrics(0, 0, 1)));
         }

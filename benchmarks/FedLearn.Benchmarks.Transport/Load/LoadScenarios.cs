@@ -66,7 +66,7 @@ internal static class LoadScenarios
         await server.Transport.WaitForClientsAsync(1, TimeSpan.FromMinutes(2), CancellationToken.None);
         var tiny = new ModelWeights([("w", new[] { 16 })]);
 
-        // A first small exchange makes the client allocate its 1 GiB reply before the measured one.
+        // A first small exchange warms up the connection; the client answers an evaluation with a tiny reply.
         await server.Transport.SendAsync("client-0", new EvaluateInstruction(1, tiny), CancellationToken.None);
         long before = MemoryProbe.Settled();
         ClientMessage reply;

@@ -91,13 +91,13 @@ public class LargeUpdateThroughputBenchmarks
     public Task<ClientMessage> GrpcTlsDown() => _tls.Transport.SendAsync("down", new EvaluateInstruction(1, _model), CancellationToken.None);
 
     [Benchmark(Description = "gRPC mTLS up, 256 MiB")]
-    public Task<ClientMessage> GrpcTlsUp() => _tls.Transport.SendAsync("up", new EvaluateInstruction(1, _tiny), CancellationToken.None);
+    public Task<ClientMessage> GrpcTlsUp() => _tls.Transport.SendAsync("up", new FitInstruction(1, _tiny, new FitConfig { Round = 1 }), CancellationToken.None);
 
     [Benchmark(Description = "gRPC h2c down, 256 MiB")]
     public Task<ClientMessage> GrpcPlainDown() => _plain.Transport.SendAsync("down", new EvaluateInstruction(1, _model), CancellationToken.None);
 
     [Benchmark(Description = "gRPC h2c up, 256 MiB")]
-    public Task<ClientMessage> GrpcPlainUp() => _plain.Transport.SendAsync("up", new EvaluateInstruction(1, _tiny), CancellationToken.None);
+    public Task<ClientMessage> GrpcPlainUp() => _plain.Transport.SendAsync("up", new FitInstruction(1, _tiny, new FitConfig { Round = 1 }), CancellationToken.None);
 
     private static async Task DrainAsync(NetworkStream stream)
     {
