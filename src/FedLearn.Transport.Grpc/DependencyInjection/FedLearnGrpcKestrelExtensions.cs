@@ -70,6 +70,7 @@ public static class FedLearnGrpcKestrelExtensions
         kestrel.Limits.Http2.MaxStreamsPerConnection = 16;
         kestrel.Limits.MinRequestBodyDataRate = null;
         kestrel.Limits.MinResponseDataRate = null;
-        kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+        // No HTTP/2 keep-alive pings: the federation's own heartbeats and dropout timeout judge liveness, and pings
+        // unanswered on a saturated host would abort healthy streams.
     }
 }
