@@ -64,7 +64,9 @@ public sealed partial class GrpcServerTransport
         {
             await heartbeats.CancelAsync().ConfigureAwait(false);
             await heartbeatLoop.ConfigureAwait(false);
-            bool current = record.Detach(session, endReason == "left" ? TimeSpan.Zero : _options.ReconnectGracePeriod, endReason);
+            // A client that left or broke the protocol gets no grace: its open exchanges fail now.
+            bool final = endReason == "left" || endReason.StartsWith("broke the protocol", StringComparison.Ordinal);
+            bool current = record.Detach(session, final ? TimeSpan.Zero : _options.ReconnectGracePeriod, endReason);
             GrpcTransportTelemetry.ConnectedClients.Add(-1);
             if (current && endReason != "left" && session.CloseReason is null)
             {
