@@ -1,0 +1,24 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using FedLearn.Benchmarks.Transport.Load;
+
+// dotnet FedLearn.Benchmarks.Transport.dll many-clients [clients] [parameters] [rounds] [tls|h2c]
+// dotnet FedLearn.Benchmarks.Transport.dll gigabyte [tls|h2c]
+// anything else runs BenchmarkDotNet (for example --filter *Throughput*).
+return args.FirstOrDefault() switch
+{
+    "many-clients" => await LoadScenarios.ManyClientsAsync(Arg(1, 200), Arg(2, 1_000_000), Arg(3, 5), args.ElementAtOrDefault(4) != "h2c"),
+    "gigabyte" => await LoadScenarios.GigabyteAsync(args.ElementAtOrDefault(1) != "h2c"),
+    "clients" => await ClientsCommand.RunAsync(args[1], args[2], Arg(3, 1), Arg(4, 0)),
+    _ => Run(args),
+};
+
+int Arg(int index, int fallback) => args.Length > index && int.TryParse(args[index], NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : fallback;
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}
+
+internal partial class Program;

@@ -1,0 +1,62 @@
+namespace FedLearn.Samples.Client;
+
+/// <summary>
+/// The client's settings, bound from the <c>FedLearn:Client</c> section (appsettings.json, <c>FEDLEARN_</c> environment
+/// variables, command line). Names match the simulation sample's options where they mean the same thing.
+/// </summary>
+public sealed class ClientSettings
+{
+    public const string Section = "FedLearn:Client";
+
+    /// <summary>This client's id; it must be the id in its certificate.</summary>
+    public string ClientId { get; set; } = string.Empty;
+
+    /// <summary>Which partition of the data this client holds, from 0 to <see cref="Clients"/> − 1.</summary>
+    public int ClientIndex { get; set; }
+
+    /// <summary>Number of partitions the data is split into (the simulation's --clients).</summary>
+    public int Clients { get; set; } = 3;
+
+    public string Partition { get; set; } = "iid";
+
+    public int? TrainSubset { get; set; }
+
+    public ulong Seed { get; set; } = 42;
+
+    public string? DataDir { get; set; }
+
+    public string Model { get; set; } = "mlp";
+
+    public string Optimizer { get; set; } = "adam";
+
+    public string Compression { get; set; } = "none";
+
+    public int Threads { get; set; } = 1;
+
+    /// <summary>The server's gRPC address.</summary>
+    public string Server { get; set; } = "https://localhost:50051";
+
+    public string Certificate { get; set; } = "certs/client.crt";
+
+    public string? Key { get; set; } = "certs/client.key";
+
+    public string CaCertificate { get; set; } = "certs/ca.crt";
+
+    /// <summary>Management port: /metrics and /healthz; 0 picks a free loopback port.</summary>
+    public int ManagementPort { get; set; } = 9465;
+
+    /// <summary>Folder where the client keeps its state across restarts (error-feedback residuals); none when empty.</summary>
+    public string? StateDir { get; set; }
+
+    public int ChunkBytes { get; set; } = 4 << 20;
+
+    public long MaxMessageBytes { get; set; } = 2L << 30;
+
+    public double HeartbeatSeconds { get; set; } = 5;
+
+    public double DropoutSeconds { get; set; } = 20;
+
+    public double ReconnectDelaySeconds { get; set; } = 1;
+
+    public double MaxReconnectDelaySeconds { get; set; } = 30;
+}

@@ -1,0 +1,31 @@
+using System.Net;
+using FedLearn.Samples.Client;
+using FedLearn.Telemetry;
+using OpenTelemetry.Metrics;
+
+WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+builder.Configuration.AddEnvironmentVariables("FEDLEARN_");
+builder.Configuration.AddCommandLine(args, CommandLineSwitches.For(ClientSettings.Section, CommandLineSwitches.PropertiesOf<ClientSettings>()));
+ClientSettings settings = builder.Configuration.GetSection(ClientSettings.Section).Get<ClientSettings>() ?? new ClientSettings();
+builder.Services.Configure<ClientSettings>(builder.Configuration.GetSection(ClientSettings.Section));
+builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+
+// The client opens no port towards the federation: it connects out. The management port serves /metrics and /healthz.
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    // Port 0 picks a free loopback port (tests run several clients on one machine).
+    kestrel.Listen(settings.ManagementPort > 0 ? IPAddress.Any : IPAddress.Loopback, settings.ManagementPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
+});
+builder.Services.AddHealthChecks();
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter(FedLearnTelemetry.Name)
+    .AddRuntimeInstrumentation()
+    .AddAspNetCoreInstrumentation()
+    .AddPrometheusExporter());
+builder.Services.AddHostedService<ClientRunner>();
+
+WebApplication app = builder.Build();
+app.MapHealthChecks("/healthz");
+app.MapPrometheusScrapingEndpoint();
+await app.RunAsync();
+return ClientRunner.ExitCode;

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using FedLearn.Checkpointing;
+using FedLearn.Data;
+using FedLearn.Optimizers;
+using FedLearn.Server;
+using FedLearn.Torch;
+using FedLearn.Transport.Grpc.Server;
+using Microsoft.Extensions.Options;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FedLearn.Samples.Server;
+
+/// <summary>
+/// Runs the federation once the host has started: waits for the clients, runs the rounds, writes the summary, tells
+/// the clients the federation is over and stops the host. On SIGTERM the running round gets
+/// <see cref="ServerSettings.ShutdownGraceSeconds"/> to finish (its checkpoint is then written), else it is
+/// cancelled and the last checkpoint stands; the clients are told either way.
+/// </summary>
+internal sealed class FederationRunner(
+    IOptions<ServerSettings> settingsOptions,
+    GrpcServerTransport transport,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory loggers,
+    ILogger<FederationRunner> logger) : BackgroundService
+{
+    private readonly ServerSettings _settings = settingsOptions.Value;
+
+    public static int ExitCode { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var run = new CancellationTokenSource();
+        await using CancellationTokenRegistration onStop = stoppingToken.Register(() =>
+        {
+            logger.LogInformation("Stop requested: the running round has {Grace} s to finish", _settings.ShutdownGraceSeconds);
+            run.CancelAfter(TimeSpan.FromSeconds(_settings.ShutdownGraceSeconds));
+        });
+
+        string reason = "the federation finished its rounds";
+        bool completed = false;
+        try
+        {
+            await Task.Yield();
+            FederatedServer server = Build();
+            var results = new List<RoundResult>();
+            for (int round = server.CompletedRounds + 1; round <= _settings.Rounds && !stoppingToken.IsCancellationRequested; round++)
+            {
+                results.Add(await server.RunRoundAsync(round, run.Token).ConfigureAwait(false));
+            }
+
+            completed = server.CompletedRounds >= _settings.Rounds;
+            if (!completed)
+            {
+                reason = $"the server stopped after round {server.CompletedRounds} of {_settings.Rounds}";
+            }
+
+            WriteSummary(server, results);
+            ExitCode = results.Count > 0 && results.All(r => !r.Succeeded) ? 1 : 0;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            reason = "the server stopped; the round in progress was cancelled and the last checkpoint stands";
+            logger.LogWarning("Round cancelled by shutdown");
+        }
+        catch (Exception exception)
+        {
+            logger.LogError(exception, "The federation failed");
+            reason = $"the server failed: {exception.Message}";
+            ExitCode = 1;
+        }
+        finally
+        {
+            using var notice = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await transport.ShutdownAsync(reason, completed, notice.Token).ConfigureAwait(false);
+            lifetime.StopApplication();
+        }
+    }
+
+    private FederatedServer Build()
+    {
+        TorchRuntime.SetThreadCount(_settings.Threads ?? Environment.ProcessorCount);
+        nn.Module<Tensor, Tensor> model = TorchModels.Create(_settings.Model, _settings.Seed);
+        ModelWeights initial = model.GetWeights();
+        DatasetView test = FashionMnist.Load(_settings.DataDir, FashionMnistSplit.Test).All();
+        var options = new FederatedServerOptions
+        {
+            Rounds = _settings.Rounds,
+            FractionFit = _settings.Fraction,
+            MinFitClients = _settings.MinClients,
+            MinAvailableClients = _settings.Clients,
+            FractionEvaluate = _settings.FractionEvaluate,
+            EvaluateEvery = _settings.EvaluateEvery,
+            LocalEpochs = _settings.LocalEpochs,
+            BatchSize = _settings.BatchSize,
+            LearningRate = _settings.Lr ?? (_settings.Optimizer == "adam" ? 0.001 : 0.02),
+            Seed = _settings.Seed,
+            RoundTimeout = TimeSpan.FromSeconds(_settings.RoundTimeoutSeconds),
+            StragglerGracePeriod = _settings.StragglerGraceSeconds < 0 ? null : TimeSpan.FromSeconds(_settings.StragglerGraceSeconds),
+            AvailabilityTimeout = TimeSpan.FromSeconds(_settings.AvailabilityTimeoutSeconds),
+            CheckpointDirectory = _settings.CheckpointDir,
+        };
+        var pipeline = new ServerPipeline
+        {
+            Aggregator = new Aggregation.FederatedAveraging(),
+            Optimizer = ServerOptimizers.Parse(_settings.ServerOptimizer, _settings.ServerLr),
+            Compressor = _settings.Compression is "none" or "" ? null : Compression.CompressionPipelineBuilder.Parse(_settings.Compression).Build(),
+            CentralEvaluator = new TorchCentralEvaluator(model, test),
+        };
+        var server = new FederatedServer(options, transport, initial, pipeline, loggers.CreateLogger<FederatedServer>());
+        if (options.CheckpointDirectory is { } directory && ServerCheckpoint.Exists(directory))
+        {
+            server.RestoreCheckpoint(ServerCheckpoint.Load(directory));
+        }
+
+        logger.LogInformation("Federation: model {Model} ({Parameters} parameters), {Rounds} rounds, waiting for {Clients} clients on port {Port}", _settings.Model, initial.Length, _settings.Rounds, _settings.Clients, _settings.Port);
+        return server;
+    }
+
+    private void WriteSummary(FederatedServer server, List<RoundResult> results)
+    {
+        if (string.IsNullOrWhiteSpace(_settings.Output))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(_settings.Output);
+        var summary = results.Select(r => new
+        {
+            r.Round,
+            r.Succeeded,
+            r.FailureReason,
+            r.Sampled,
+            r.Aggregated,
+            Failures = r.Failures.Select(f => new { f.ClientId, Kind = f.Kind.ToString(), f.Message }),
+            TrainLoss = r.Training?.Loss,
+            CentralAccuracy = r.CentralEvaluation?.Accuracy,
+            CentralLoss = r.CentralEvaluation?.Loss,
+            Seconds = r.Timings.Total.TotalSeconds,
+        });
+        File.WriteAllText(Path.Combine(_settings.Output, "summary.json"), JsonSerializer.Serialize(new { Rounds = summary, KnownClients = transport.GetKnownClients().Order() }, new JsonSerializerOptions { WriteIndented = true }));
+        SafeTensors.WriteFile(server.GlobalWeights, Path.Combine(_settings.Output, "model.safetensors"), new Dictionary<string, string> { ["format"] = "pt" });
+    }
+
+    private sealed class TorchCentralEvaluator(nn.Module<Tensor, Tensor> model, DatasetView test) : ICentralEvaluator
+    {
+        public Task<EvaluationMetrics> EvaluateAsync(ModelWeights weights, int round, CancellationToken cancellationToken) =>
+            TorchEvaluation.EvaluateAsync(model, weights, test, cancellationToken: cancellationToken);
+    }
+}

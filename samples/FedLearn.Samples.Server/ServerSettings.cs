@@ -1,0 +1,86 @@
+namespace FedLearn.Samples.Server;
+
+/// <summary>
+/// The server's settings, bound from the <c>FedLearn:Server</c> section (appsettings.json, <c>FEDLEARN_</c> environment
+/// variables, command line). Names match the simulation sample's options where they mean the same thing.
+/// </summary>
+public sealed class ServerSettings
+{
+    public const string Section = "FedLearn:Server";
+
+    /// <summary>Clients that must be connected before a round starts (the simulation's --clients).</summary>
+    public int Clients { get; set; } = 3;
+
+    /// <summary>Least updates a round needs (quorum).</summary>
+    public int MinClients { get; set; } = 2;
+
+    public int Rounds { get; set; } = 10;
+
+    public double Fraction { get; set; } = 1.0;
+
+    public int LocalEpochs { get; set; } = 1;
+
+    public int BatchSize { get; set; } = 32;
+
+    public double? Lr { get; set; }
+
+    public string Model { get; set; } = "mlp";
+
+    public string Optimizer { get; set; } = "adam";
+
+    public ulong Seed { get; set; } = 42;
+
+    public string? DataDir { get; set; }
+
+    public string ServerOptimizer { get; set; } = "fedavg";
+
+    public double? ServerLr { get; set; }
+
+    public int EvaluateEvery { get; set; } = 1;
+
+    public double FractionEvaluate { get; set; }
+
+    public string? CheckpointDir { get; set; }
+
+    public string Compression { get; set; } = "none";
+
+    public int? Threads { get; set; }
+
+    /// <summary>Folder for summary.json and model.safetensors; none when empty.</summary>
+    public string? Output { get; set; }
+
+    /// <summary>gRPC port (HTTP/2, TLS).</summary>
+    public int Port { get; set; } = 50051;
+
+    /// <summary>Management port: /metrics and /healthz (HTTP/1.1, plaintext).</summary>
+    public int ManagementPort { get; set; } = 9464;
+
+    public string Certificate { get; set; } = "certs/server.crt";
+
+    public string? Key { get; set; } = "certs/server.key";
+
+    public string CaCertificate { get; set; } = "certs/ca.crt";
+
+    /// <summary>Serve gRPC without TLS (development only; client ids are then believed).</summary>
+    public bool Plaintext { get; set; }
+
+    public double RoundTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>After the quorum answered, wait this long for the others; negative waits for all until the round timeout.</summary>
+    public double StragglerGraceSeconds { get; set; } = -1;
+
+    public double AvailabilityTimeoutSeconds { get; set; } = 600;
+
+    public int ChunkBytes { get; set; } = 4 << 20;
+
+    public long MaxMessageBytes { get; set; } = 2L << 30;
+
+    public double HeartbeatSeconds { get; set; } = 5;
+
+    public double DropoutSeconds { get; set; } = 20;
+
+    public double ReconnectGraceSeconds { get; set; } = 30;
+
+    /// <summary>On SIGTERM, how long the running round may take to finish before it is cancelled.</summary>
+    public double ShutdownGraceSeconds { get; set; } = 20;
+}

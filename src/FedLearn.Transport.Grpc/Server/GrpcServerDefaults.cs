@@ -1,0 +1,26 @@
+namespace FedLearn.Transport.Grpc.Server;
+
+/// <summary>Defaults of <see cref="GrpcServerOptions"/> and <see cref="FedLearn.Transport.Grpc.Client.GrpcClientOptions"/>.</summary>
+public static class GrpcTransportDefaults
+{
+    /// <summary>Body chunk size: 4 MiB.</summary>
+    public const int ChunkBytes = 4 << 20;
+
+    /// <summary>Largest message body accepted: 2 GiB.</summary>
+    public const long MaxMessageBytes = 2L << 30;
+
+    /// <summary>Most tensors in a model layout.</summary>
+    public const int MaxTensors = 100_000;
+
+    /// <summary>Heartbeat period.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Silence after which a peer counts as dropped out.</summary>
+    public static readonly TimeSpan DropoutTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long the server keeps a dropped client's open exchanges for it to reconnect.</summary>
+    public static readonly TimeSpan ReconnectGracePeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the server waits for a new stream's Hello (and a client for the Welcome).</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(15);
+}

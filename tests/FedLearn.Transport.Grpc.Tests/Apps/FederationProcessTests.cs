@@ -1,0 +1,128 @@
+using System.Text.Json;
+using FedLearn.Transport.Grpc.Security;
+
+namespace FedLearn.Transport.Grpc.Tests.Apps;
+
+/// <summary>The deployable apps as separate processes on loopback with mutual TLS, training the MLP on Fashion-MNIST partitions.</summary>
+[NonParallelizable]
+[Category("Processes")]
+public sealed class FederationProcessTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    private string _directory = string.Empty;
+    private DevelopmentCertificates _certificates = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        if (!Directory.Exists("/usr/share/datasets/fashion-mnist") && Environment.GetEnvironmentVariable("FEDLEARN_DATA") is null)
+        {
+            Assert.Ignore("Fashion-MNIST is not installed.");
+        }
+
+        _directory = Directory.CreateTempSubdirectory("fedlearn-apps-").FullName;
+        _certificates = FederationCertificates.CreateDevelopmentSet(Path.Combine(_directory, "certs"), ["localhost"], ["client-0", "client-1", "client-2"], TimeSpan.FromDays(1));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    [Test]
+    public async Task AServerAndThreeClientProcessesTrainTheMlpForTwoRoundsAndAccuracyImproves()
+    {
+        int port = FreePort();
+        using SampleProcess server = StartServer(port, "--rounds", "2", "--clients", "3", "--min-clients", "3");
+        SampleProcess[] clients = Enumerable.Range(0, 3).Select(i => StartClient(port, i)).ToArray();
+        try
+        {
+            Assert.That(await server.WaitForExitAsync(Patience), Is.EqualTo(0), server.Tail());
+            foreach (SampleProcess client in clients)
+            {
+                Assert.That(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), client.Tail());
+                Assert.That(client.Output, Does.Contain("the federation finished its rounds"));
+            }
+
+            JsonElement[] rounds = Summary();
+            Assert.That(rounds.Select(r => r.GetProperty("Succeeded").GetBoolean()), Is.All.True);
+            Assert.That(rounds.Select(r => r.GetProperty("Aggregated").EnumerateArray().Select(e => e.GetString()).Order().ToArray()), Is.All.EqualTo(new[] { "client-0", "client-1", "client-2" }));
+            double first = rounds[0].GetProperty("CentralAccuracy").GetDouble();
+            double second = rounds[1].GetProperty("CentralAccuracy").GetDouble();
+            Assert.That(first, Is.GreaterThan(0.3), "one round of training is far above chance (0.1)");
+            Assert.That(second, Is.GreaterThan(first));
+            Assert.That(File.Exists(Path.Combine(_directory, "state-1", "client-state.safetensors")), Is.True, "the client saved its state when it stopped");
+        }
+        finally
+        {
+            foreach (SampleProcess client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    [Test]
+    public async Task AClientKilledMidRoundLeavesTheRoundToTheQuorumAndJoinsTheNextRoundAfterRestarting()
+    {
+        int port = FreePort();
+        using SampleProcess server = StartServer(port, "--rounds", "2", "--clients", "3", "--min-clients", "2", "--reconnect-grace-seconds", "2", "--straggler-grace-seconds", "30");
+        using SampleProcess steady0 = StartClient(port, 0);
+        using SampleProcess steady1 = StartClient(port, 1);
+        using (SampleProcess victim = StartClient(port, 2))
+        {
+            await victim.WaitForOutputAsync("for round 1 received", Patience);
+            victim.Kill();
+        }
+
+        using SampleProcess restarted = StartClient(port, 2);
+
+        Assert.That(await server.WaitForExitAsync(Patience), Is.EqualTo(0), server.Tail());
+        Assert.That(await restarted.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), restarted.Tail());
+        JsonElement[] rounds = Summary();
+        Assert.That(rounds[0].GetProperty("Succeeded").GetBoolean(), Is.True);
+        Assert.That(rounds[0].GetProperty("Aggregated").GetArrayLength(), Is.GreaterThanOrEqualTo(2));
+        Assert.That(rounds[1].GetProperty("Succeeded").GetBoolean(), Is.True);
+        Assert.That(rounds[1].GetProperty("Aggregated").EnumerateArray().Select(e => e.GetString()), Does.Contain("client-2"));
+        Assert.That(server.Output, Does.Contain("Client client-2 connected").And.Contain("(resumed)"));
+    }
+
+    private SampleProcess StartServer(int port, params string[] extra) => SampleProcess.Start(
+        "FedLearn.Samples.Server",
+        _directory,
+        [
+            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--management-port", "0", "--model", "mlp", "--threads", "1",
+            "--certificate", _certificates.ServerCertificatePath, "--key", _certificates.ServerKeyPath, "--ca-certificate", _certificates.CaCertificatePath,
+            "--output", Path.Combine(_directory, "out"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--round-timeout-seconds", "150",
+            .. extra,
+        ]);
+
+    private SampleProcess StartClient(int port, int index) => SampleProcess.Start(
+        "FedLearn.Samples.Client",
+        _directory,
+        "--client-id", $"client-{index}", "--client-index", index.ToString(System.Globalization.CultureInfo.InvariantCulture), "--clients", "3", "--train-subset", "3000",
+        "--server", $"https://localhost:{port}", "--management-port", "0", "--model", "mlp",
+        "--certificate", _certificates.ClientCertificatePath($"client-{index}"), "--key", _certificates.ClientKeyPath($"client-{index}"), "--ca-certificate", _certificates.CaCertificatePath,
+        "--state-dir", Path.Combine(_directory, $"state-{index}"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--reconnect-delay-seconds", "0.5", "--max-reconnect-delay-seconds", "2");
+
+    private JsonElement[] Summary()
+    {
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, "out", "summary.json")));
+        return document.RootElement.GetProperty("Rounds").EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
