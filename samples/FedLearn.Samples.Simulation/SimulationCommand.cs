@@ -30,12 +30,13 @@ internal static class SimulationCommand
     private static readonly Option<int?> Threads = new("--threads") { Description = "LibTorch threads per training client (default: cores / max-parallelism)." };
     private static readonly Option<string> Compression = new("--compression") { Description = "Uplink codec chain, e.g. ef,topk:0.01,q:8,entropy (none = dense float32).", DefaultValueFactory = _ => "none" };
     private static readonly Option<string> Optimizer = new("--optimizer") { Description = "Client optimizer for TorchSharp models: adam | sgd (momentum 0.9).", DefaultValueFactory = _ => "adam" };
+    private static readonly Option<string> Dp = new("--dp") { Description = "Differential privacy: none | sample:eps=<e>,delta=<d>,clip=<c> (DP-SGD in every client) | client:noise=<z>,clip=<c> | client-adaptive:noise=<z>,quantile=<q> (client-level DP-FedAvg).", DefaultValueFactory = _ => "none" };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir") { Description = "Save a checkpoint after each round here, and resume from it." };
 
     public static RootCommand Create()
     {
         var root = new RootCommand("Federated learning on Fashion-MNIST, simulated in one process.");
-        foreach (Option option in new Option[] { Clients, Rounds, Fraction, LocalEpochs, BatchSize, Lr, Model, Partition, TrainSubset, Seed, DataDir, Output, ServerOptimizer, ServerLr, MaxParallelism, EvaluateEvery, FractionEvaluate, CheckpointDir, Threads, Compression, Optimizer })
+        foreach (Option option in new Option[] { Clients, Rounds, Fraction, LocalEpochs, BatchSize, Lr, Model, Partition, TrainSubset, Seed, DataDir, Output, ServerOptimizer, ServerLr, MaxParallelism, EvaluateEvery, FractionEvaluate, CheckpointDir, Threads, Compression, Optimizer, Dp })
         {
             root.Options.Add(option);
         }
@@ -67,6 +68,7 @@ internal static class SimulationCommand
             CheckpointDir = result.GetValue(CheckpointDir),
             Compression = result.GetValue(Compression)!.Trim(),
             Optimizer = result.GetValue(Optimizer)!.Trim().ToLowerInvariant(),
+            Dp = result.GetValue(Dp)!.Trim(),
         };
         int parallelism = settings.MaxParallelism;
         settings = settings with { Threads = Positive(result.GetValue(Threads) ?? Math.Max(1, Environment.ProcessorCount / parallelism), "--threads") };
@@ -125,6 +127,8 @@ internal static class SimulationCommand
                 throw new UsageException($"--compression: {message.ReplaceLineEndings(" ")}");
             }
         }
+
+        _ = PrivacySetup.Create(settings);
 
         if (settings.TrainSubset is <= 0)
         {

@@ -19,8 +19,14 @@ internal static class SimulationRunner
             ? null
             : Parse("--compression", () => Compression.CompressionPipelineBuilder.Parse(settings.Compression).Build());
         ModelSetup model = ModelSetup.Create(settings, data);
+        PrivacySetup privacy = PrivacySetup.Create(settings);
 
         output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters) on {model.Device}, server optimizer {optimizer.Name}, uplink {compressor?.Name ?? "dense"}, {Enumerable.Range(0, data.ClientCount).Sum(i => data.GetClient(i).Train.Count):N0} training images (80% of each client's share; the rest is its local test set)");
+        if (privacy.Enabled)
+        {
+            output.WriteLine($"Differential privacy: {privacy.Describe()}");
+        }
+
         var progress = new ConsoleProgress(output, settings.Rounds);
         var memory = new MemoryProbe();
         var serverOptions = new FederatedServerOptions
@@ -41,25 +47,25 @@ internal static class SimulationRunner
         };
         var pipeline = new ServerPipeline
         {
-            Aggregator = new Aggregation.FederatedAveraging(),
+            Aggregator = privacy.WrapAggregator(new Aggregation.FederatedAveraging(), settings),
             Optimizer = optimizer,
             CentralEvaluator = model.CentralEvaluator,
             Compressor = compressor,
-            Observers = [progress, memory],
+            Observers = privacy.CreateObserver() is { } privacyObserver ? [progress, memory, privacyObserver] : [progress, memory],
         };
         var simulation = new FederatedSimulation(
             new SimulationOptions { ClientCount = settings.Clients, MaxParallelism = settings.MaxParallelism },
             serverOptions,
             model.InitialWeights,
             pipeline,
-            model.CreateTrainer,
+            privacy.TrainerFactory(settings, data, model.CreateTrainer),
             compressor is null ? null : _ => new Client.ClientPipeline { Compressor = compressor });
 
         FederatedRunResult run = await progress.RunAsync(() => simulation.RunAsync(cancellationToken)).ConfigureAwait(false);
         wall.Stop();
 
         Directory.CreateDirectory(settings.Output);
-        SimulationSummary summary = SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed, memory);
+        SimulationSummary summary = privacy.Annotate(SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed, memory));
         SummaryWriter.Write(summary, settings.Output);
         SafeTensors.WriteFile(run.FinalWeights, Path.Combine(settings.Output, "model.safetensors"), new Dictionary<string, string> { ["format"] = "pt" });
         AccuracyPlot.Write(summary, Path.Combine(settings.Output, "accuracy.png"));

@@ -44,4 +44,6 @@ internal sealed record SimulationSettings
     public string Compression { get; init; } = "none";
 
     public string Optimizer { get; init; } = "adam";
+
+    public string Dp { get; init; } = "none";
 }

@@ -16,6 +16,12 @@ internal sealed record SimulationSummary(
     long PeakMemoryBytes,
     double? CompressionRatio)
 {
+    /// <summary>ε spent over the whole run (null without differential privacy).</summary>
+    public double? Epsilon { get; init; }
+
+    /// <summary>δ of <see cref="Epsilon"/> (null without differential privacy).</summary>
+    public double? Delta { get; init; }
+
     public static SimulationSummary From(SimulationSettings settings, FederatedRunResult run, int parameters, TimeSpan wall, MemoryProbe memory)
     {
         RoundRow[] rows = run.Rounds.Select(r => RoundRow.From(r, memory.ResidentBytesAfter(r.Round), Math.Min(settings.MaxParallelism, Math.Max(1, r.Sampled.Count)))).ToArray();
@@ -61,6 +67,12 @@ internal sealed record RoundRow(
     long ResidentBytes,
     string? FailureReason)
 {
+    /// <summary>ε spent up to and including this round (null without differential privacy).</summary>
+    public double? Epsilon { get; init; }
+
+    /// <summary>δ of <see cref="Epsilon"/> (null without differential privacy).</summary>
+    public double? Delta { get; init; }
+
     public static RoundRow From(RoundResult result, long residentBytes, int parallelism)
     {
         RoundTimings t = result.Timings;
