@@ -84,7 +84,16 @@ internal sealed class PrivacySetup
             case DpMode.ClientAdaptive:
                 var adaptive = new AdaptiveClippingAggregator(
                     inner,
-                    new AdaptiveClippingOptions { NoiseMultiplier = _flag.NoiseMultiplier!.Value, TargetQuantile = _flag.TargetQuantile!.Value, SampleRate = settings.Fraction },
+                    new AdaptiveClippingOptions
+                    {
+                        NoiseMultiplier = _flag.NoiseMultiplier!.Value,
+                        TargetQuantile = _flag.TargetQuantile!.Value,
+                        SampleRate = settings.Fraction,
+
+                        // Andrew et al. suggest m/20 for the clipped-count noise; it must exceed σ/2, which m/20 does not
+                        // for small federations, so take at least σ.
+                        ClippedCountStddev = Math.Max(settings.Clients * settings.Fraction / 20.0, _flag.NoiseMultiplier!.Value),
+                    },
                     new SeededGaussianNoise(Seeds.Derive(settings.Seed, "dp-fedavg")));
                 _aggregatorReporter = adaptive;
                 return adaptive;

@@ -16,7 +16,8 @@ internal sealed record SimulationSummary(
     long PeakMemoryBytes,
     double? CompressionRatio)
 {
-    /// <summary>ε spent over the whole run (null without differential privacy).</summary>
+    /// <summary>ε spent over the whole run (null without differential privacy; "Infinity" when no noise was added).</summary>
+    [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals)]
     public double? Epsilon { get; init; }
 
     /// <summary>δ of <see cref="Epsilon"/> (null without differential privacy).</summary>
@@ -67,7 +68,8 @@ internal sealed record RoundRow(
     long ResidentBytes,
     string? FailureReason)
 {
-    /// <summary>ε spent up to and including this round (null without differential privacy).</summary>
+    /// <summary>ε spent up to and including this round (null without differential privacy; "Infinity" when no noise was added).</summary>
+    [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals)]
     public double? Epsilon { get; init; }
 
     /// <summary>δ of <see cref="Epsilon"/> (null without differential privacy).</summary>
