@@ -83,8 +83,8 @@ foreach (double epsilon in settings.Epsilons)
         {
             targetEpsilon = double.IsInfinity(epsilon) ? "inf" : epsilon.ToString(CultureInfo.InvariantCulture),
             epoch,
-            trainLoss = fit.Metrics.Loss,
-            testAccuracy = last.Accuracy,
+            trainLoss = double.IsFinite(fit.Metrics.Loss) ? fit.Metrics.Loss.ToString(CultureInfo.InvariantCulture) : "nan",
+            testAccuracy = double.IsFinite(last.Accuracy) ? last.Accuracy.ToString(CultureInfo.InvariantCulture) : "nan",
             epsilonRdp = double.IsInfinity(spent.Epsilon) ? "inf" : spent.Epsilon.ToString(CultureInfo.InvariantCulture),
             noiseMultiplier = trainer.NoiseMultiplier,
             steps = trainer.StepCount,

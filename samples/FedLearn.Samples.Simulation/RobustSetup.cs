@@ -98,9 +98,11 @@ internal sealed class RobustSetup
         sampled.Where(_byzantineIds.Contains).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>The pipeline with the configured rule, screener, reputation and adversary.</summary>
-    public ServerPipeline Apply(ServerPipeline pipeline)
+    /// <param name="pipeline">The pipeline to extend.</param>
+    /// <param name="wrapRule">Wraps the configured rule (differential privacy), inside the adversary so that attackers' updates are clipped and noised like everyone's.</param>
+    public ServerPipeline Apply(ServerPipeline pipeline, Func<IAggregator, IAggregator> wrapRule)
     {
-        ServerPipeline result = pipeline with { Aggregator = BuildAggregator(_settings) };
+        ServerPipeline result = pipeline with { Aggregator = wrapRule(BuildAggregator(_settings)) };
         if (_settings.Screening != "off")
         {
             ClientReputation? reputation = _settings.Reputation ? new ClientReputation() : null;

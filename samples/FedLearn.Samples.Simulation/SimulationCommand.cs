@@ -36,13 +36,14 @@ internal static class SimulationCommand
     private static readonly Option<string> Screening = new("--screening") { Description = "Update screening before aggregation: off | flag (record only) | exclude (leave flagged updates out).", DefaultValueFactory = _ => "off" };
     private static readonly Option<bool> Reputation = new("--reputation") { Description = "Stop sampling clients flagged in 3 of the last 10 rounds (needs --screening)." };
     private static readonly Option<string> SecureAggregation = new("--secure-aggregation") { Description = "none | secagg+:<shares>,<threshold> | paillier:<bits> (2048 or 3072); the server sees only the sum of the updates.", DefaultValueFactory = _ => "none" };
+    private static readonly Option<string> Dp = new("--dp") { Description = "Differential privacy: none | sample:eps=<e>,delta=<d>,clip=<c> (DP-SGD in every client) | client:noise=<z>,clip=<c> | client-adaptive:noise=<z>,quantile=<q> (client-level DP-FedAvg).", DefaultValueFactory = _ => "none" };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir") { Description = "Save a checkpoint after each round here, and resume from it." };
     private static readonly Option<string?> Tracking = new("--tracking") { Description = "Record the run in MLflow: a folder (file store, e.g. mlruns) or a tracking server URL (http://host:5000)." };
 
     public static RootCommand Create()
     {
         var root = new RootCommand("Federated learning on Fashion-MNIST, simulated in one process.");
-        foreach (Option option in new Option[] { Clients, Rounds, Fraction, LocalEpochs, BatchSize, Lr, Model, Partition, TrainSubset, Seed, DataDir, Output, ServerOptimizer, ServerLr, MaxParallelism, EvaluateEvery, FractionEvaluate, CheckpointDir, Threads, Compression, Optimizer, SecureAggregation })
+        foreach (Option option in new Option[] { Clients, Rounds, Fraction, LocalEpochs, BatchSize, Lr, Model, Partition, TrainSubset, Seed, DataDir, Output, ServerOptimizer, ServerLr, MaxParallelism, EvaluateEvery, FractionEvaluate, CheckpointDir, Threads, Compression, Optimizer, SecureAggregation, Dp })
         {
             root.Options.Add(option);
         }
@@ -89,6 +90,7 @@ internal static class SimulationCommand
 
             Tracking = result.GetValue(Tracking),
             SecureAggregation = result.GetValue(SecureAggregation)!.Trim().ToLowerInvariant(),
+            Dp = result.GetValue(Dp)!.Trim(),
         };
         int parallelism = settings.MaxParallelism;
         settings = settings with { Threads = Positive(result.GetValue(Threads) ?? Math.Max(1, Environment.ProcessorCount / parallelism), "--threads") };
@@ -149,6 +151,7 @@ internal static class SimulationCommand
         }
 
         SecureAggregationSetup.Validate(settings);
+        _ = PrivacySetup.Create(settings);
 
         if (settings.TrainSubset is <= 0)
         {

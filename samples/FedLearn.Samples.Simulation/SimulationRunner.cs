@@ -21,12 +21,18 @@ internal static class SimulationRunner
         RobustSetup robust = RobustSetup.Create(settings);
         ModelSetup model = ModelSetup.Create(settings, data, robust.TrainingView);
         SecureAggregationSetup? secure = SecureAggregationSetup.Create(settings, data);
+        PrivacySetup privacy = PrivacySetup.Create(settings);
 
         output.WriteLine($"FedLearn simulation: {settings.Clients} clients ({data.PartitionerName}), {settings.Rounds} rounds, model {settings.Model} ({model.InitialWeights.Length:N0} parameters) on {model.Device}, server optimizer {optimizer.Name}, uplink {compressor?.Name ?? "dense"}{(secure is null ? string.Empty : $", secure aggregation {secure.Server.Name}")}, {Enumerable.Range(0, data.ClientCount).Sum(i => data.GetClient(i).Train.Count):N0} training images (80% of each client's share; the rest is its local test set)");
         await using TrackingSetup? tracking = await TrackingSetup.StartAsync(settings, cancellationToken).ConfigureAwait(false);
         if (robust.IsConfigured)
         {
             output.WriteLine($"robustness: {robust.Describe()}");
+        }
+
+        if (privacy.Enabled)
+        {
+            output.WriteLine($"Differential privacy: {privacy.Describe()}");
         }
 
         var progress = new ConsoleProgress(output, settings.Rounds);
@@ -54,15 +60,15 @@ internal static class SimulationRunner
             CentralEvaluator = model.CentralEvaluator,
             Compressor = compressor,
             SecureAggregation = secure?.Server,
-            Observers = tracking is null ? [progress, memory] : [progress, memory, tracking.Observer],
+            Observers = new IRoundObserver?[] { progress, memory, tracking?.Observer, privacy.CreateObserver() }.OfType<IRoundObserver>().ToArray(),
         };
-        pipeline = robust.Apply(pipeline);
+        pipeline = robust.Apply(pipeline, rule => privacy.WrapAggregator(rule, settings));
         var simulation = new FederatedSimulation(
             new SimulationOptions { ClientCount = settings.Clients, MaxParallelism = settings.MaxParallelism },
             serverOptions,
             model.InitialWeights,
             pipeline,
-            model.CreateTrainer,
+            privacy.TrainerFactory(settings, data, model.CreateTrainer),
             secure is not null ? secure.ClientPipeline : compressor is null ? null : _ => new Client.ClientPipeline { Compressor = compressor });
         robust.Verify(simulation.ClientIds);
 
@@ -70,7 +76,7 @@ internal static class SimulationRunner
         wall.Stop();
 
         Directory.CreateDirectory(settings.Output);
-        SimulationSummary summary = SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed, memory, robust.ByzantineAmong);
+        SimulationSummary summary = privacy.Annotate(SimulationSummary.From(settings, run, model.InitialWeights.Length, wall.Elapsed, memory, robust.ByzantineAmong));
         SummaryWriter.Write(summary, settings.Output);
         SafeTensors.WriteFile(run.FinalWeights, Path.Combine(settings.Output, "model.safetensors"), new Dictionary<string, string> { ["format"] = "pt" });
         AccuracyPlot.Write(summary, Path.Combine(settings.Output, "accuracy.png"));

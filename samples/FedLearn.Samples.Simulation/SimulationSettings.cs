@@ -58,4 +58,6 @@ internal sealed record SimulationSettings
 
     public bool Reputation { get; init; }
     public string SecureAggregation { get; init; } = "none";
+
+    public string Dp { get; init; } = "none";
 }

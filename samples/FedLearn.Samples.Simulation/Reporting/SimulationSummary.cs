@@ -16,6 +16,13 @@ internal sealed record SimulationSummary(
     long PeakMemoryBytes,
     double? CompressionRatio)
 {
+    /// <summary>ε spent over the whole run (null without differential privacy; "Infinity" when no noise was added).</summary>
+    [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+    public double? Epsilon { get; init; }
+
+    /// <summary>δ of <see cref="Epsilon"/> (null without differential privacy).</summary>
+    public double? Delta { get; init; }
+
     public static SimulationSummary From(SimulationSettings settings, FederatedRunResult run, int parameters, TimeSpan wall, MemoryProbe memory, Func<IEnumerable<string>, IReadOnlyList<string>>? byzantineAmong = null)
     {
         RoundRow[] rows = run.Rounds.Select(r => RoundRow.From(r, memory.ResidentBytesAfter(r.Round), Math.Min(settings.MaxParallelism, Math.Max(1, r.Sampled.Count))) with
@@ -70,6 +77,13 @@ internal sealed record RoundRow(
 
     /// <summary>The Byzantine clients sampled in this round (the truth the flags are scored against).</summary>
     public IReadOnlyList<string> Byzantine { get; init; } = [];
+
+    /// <summary>ε spent up to and including this round (null without differential privacy; "Infinity" when no noise was added).</summary>
+    [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+    public double? Epsilon { get; init; }
+
+    /// <summary>δ of <see cref="Epsilon"/> (null without differential privacy).</summary>
+    public double? Delta { get; init; }
 
     public static RoundRow From(RoundResult result, long residentBytes, int parallelism)
     {

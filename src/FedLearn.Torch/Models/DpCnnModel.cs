@@ -58,6 +58,15 @@ public sealed class DpCnnModel : nn.Module<Tensor, Tensor>
         register_module("fc1", _fc1);
         register_module("fc2", _fc2);
         SeededInitialization.Apply(this, seed);
+
+        // TorchSharp's GroupNorm leaves its affine parameters uninitialised (whatever the allocator returns, seen as
+        // 1e24 or NaN); set PyTorch's defaults, scale 1 and shift 0.
+        using IDisposable noGrad = no_grad();
+        foreach (GroupNorm norm in new[] { _gn1, _gn2 })
+        {
+            norm.weight!.fill_(1.0);
+            norm.bias!.zero_();
+        }
     }
 
     /// <summary>Logits of shape [N, 10] for a batch of images.</summary>
