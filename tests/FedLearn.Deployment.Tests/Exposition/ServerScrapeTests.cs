@@ -33,9 +33,10 @@ public sealed class ServerScrapeTests
         int grpcPort = FreePort();
         int managementPort = FreePort();
 
-        // Many rounds so the server is still up (and scrapable) after the first one; the test stops it.
+        // Many rounds so the server is still up (and scrapable) after the first one; the test stops it. With a privacy
+        // budget, as the Kubernetes base runs it.
         using AppProcess server = AppProcess.Start("server", SampleApps.ServerAssembly,
-            "--clients", "1", "--min-clients", "1", "--rounds", "1000", "--threads", "1",
+            "--clients", "1", "--min-clients", "1", "--rounds", "1000", "--threads", "1", "--target-epsilon", "8",
             "--port", Text(grpcPort), "--management-port", Text(managementPort),
             "--certificate", certificates.ServerCertificatePath, "--key", certificates.ServerKeyPath, "--ca-certificate", certificates.CaCertificatePath);
         using AppProcess client = AppProcess.Start("client", SampleApps.ClientAssembly,

@@ -36,7 +36,7 @@ public sealed class AppConfigurationTests
             Assert.That(Problems(ClientSettings, client), Is.Empty, "fedlearn-client");
 
             // The settings the deployment promises to make configurable are set explicitly.
-            Assert.That(server.Keys, Is.SupersetOf(new[] { "Clients", "MinClients", "Rounds", "Lr", "Compression", "Certificate", "Key", "CaCertificate" }.Select(k => Variable(ServerSettings, k))));
+            Assert.That(server.Keys, Is.SupersetOf(new[] { "Clients", "MinClients", "Rounds", "Lr", "TargetEpsilon", "Compression", "Certificate", "Key", "CaCertificate" }.Select(k => Variable(ServerSettings, k))));
             Assert.That(client.Keys, Is.SupersetOf(new[] { "ClientId", "Server", "Clients", "Compression", "Certificate", "Key", "CaCertificate" }.Select(k => Variable(ClientSettings, k))));
         });
 
