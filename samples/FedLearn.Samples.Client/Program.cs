@@ -1,5 +1,6 @@
 using System.Net;
 using FedLearn.Samples.Client;
+using FedLearn.Samples.Shared;
 using FedLearn.Telemetry;
 using OpenTelemetry.Metrics;
 
@@ -17,11 +18,14 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Listen(settings.ManagementPort > 0 ? IPAddress.Any : IPAddress.Loopback, settings.ManagementPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1);
 });
 builder.Services.AddHealthChecks();
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(FedLearnTelemetry.Name)
-    .AddRuntimeInstrumentation()
-    .AddAspNetCoreInstrumentation()
-    .AddPrometheusExporter());
+builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+{
+    metrics.AddMeter(FedLearnTelemetry.Name).AddRuntimeInstrumentation().AddAspNetCoreInstrumentation().AddPrometheusExporter();
+    foreach ((string instrument, string exportedAs) in RuntimeMetricRenames.Names)
+    {
+        metrics.AddView(instrument, new MetricStreamConfiguration { Name = exportedAs });
+    }
+});
 builder.Services.AddHostedService<ClientRunner>();
 
 WebApplication app = builder.Build();

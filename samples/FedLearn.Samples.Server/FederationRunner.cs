@@ -2,6 +2,8 @@ using System.Text.Json;
 using FedLearn.Checkpointing;
 using FedLearn.Data;
 using FedLearn.Optimizers;
+using FedLearn.Privacy.Accounting;
+using FedLearn.Privacy.ClientLevel;
 using FedLearn.Server;
 using FedLearn.Torch;
 using FedLearn.Transport.Grpc.Server;
@@ -102,7 +104,7 @@ internal sealed class FederationRunner(
         };
         var pipeline = new ServerPipeline
         {
-            Aggregator = new Aggregation.FederatedAveraging(),
+            Aggregator = CreateAggregator(),
             Optimizer = ServerOptimizers.Parse(_settings.ServerOptimizer, _settings.ServerLr),
             Compressor = _settings.Compression is "none" or "" ? null : Compression.CompressionPipelineBuilder.Parse(_settings.Compression).Build(),
             CentralEvaluator = new TorchCentralEvaluator(model, test),
@@ -115,6 +117,23 @@ internal sealed class FederationRunner(
 
         logger.LogInformation("Federation: model {Model} ({Parameters} parameters), {Rounds} rounds, waiting for {Clients} clients on port {Port}", _settings.Model, initial.Length, _settings.Rounds, _settings.Clients, _settings.Port);
         return server;
+    }
+
+    /// <summary>
+    /// Federated averaging; with a <see cref="ServerSettings.TargetEpsilon"/>, wrapped in client-level differential
+    /// privacy (server-side clipping, Gaussian noise) whose noise multiplier spends that ε over all the rounds.
+    /// </summary>
+    private IAggregator CreateAggregator()
+    {
+        var averaging = new Aggregation.FederatedAveraging();
+        if (_settings.TargetEpsilon is not double epsilon)
+        {
+            return averaging;
+        }
+
+        NoiseCalibrationResult noise = NoiseCalibration.ForSteps(epsilon, _settings.Delta, _settings.Fraction, _settings.Rounds);
+        logger.LogInformation("Client-level DP: ε {Epsilon} (δ {Delta}) over {Rounds} rounds at sample rate {SampleRate} needs noise multiplier {NoiseMultiplier}; clipping norm {ClippingNorm}", noise.Epsilon, _settings.Delta, _settings.Rounds, _settings.Fraction, noise.NoiseMultiplier, _settings.ClippingNorm);
+        return new ServerSideFixedClippingAggregator(averaging, new FixedClippingOptions { ClippingNorm = _settings.ClippingNorm, NoiseMultiplier = noise.NoiseMultiplier, SampleRate = _settings.Fraction });
     }
 
     private void WriteSummary(FederatedServer server, List<RoundResult> results)

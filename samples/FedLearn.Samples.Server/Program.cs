@@ -1,5 +1,6 @@
 using System.Net;
 using FedLearn.Samples.Server;
+using FedLearn.Samples.Shared;
 using FedLearn.Telemetry;
 using FedLearn.Transport.Grpc.Security;
 using FedLearn.Transport.Grpc.Server;
@@ -44,11 +45,14 @@ builder.Services.AddFedLearnGrpcServer(o =>
     o.RequireClientCertificate = !settings.Plaintext;
 });
 builder.Services.AddGrpcHealthChecks().AddCheck("federation", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(FedLearnTelemetry.Name)
-    .AddRuntimeInstrumentation()
-    .AddAspNetCoreInstrumentation()
-    .AddPrometheusExporter());
+builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+{
+    metrics.AddMeter(FedLearnTelemetry.Name).AddRuntimeInstrumentation().AddAspNetCoreInstrumentation().AddPrometheusExporter();
+    foreach ((string instrument, string exportedAs) in RuntimeMetricRenames.Names)
+    {
+        metrics.AddView(instrument, new MetricStreamConfiguration { Name = exportedAs });
+    }
+});
 builder.Services.AddHostedService<FederationRunner>();
 
 WebApplication app = builder.Build();

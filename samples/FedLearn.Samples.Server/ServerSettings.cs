@@ -44,6 +44,15 @@ public sealed class ServerSettings
 
     public string Compression { get; set; } = "none";
 
+    /// <summary>Client-level differential privacy: the ε the whole run may spend (DP-FedAvg with server-side clipping); none when empty.</summary>
+    public double? TargetEpsilon { get; set; }
+
+    /// <summary>The δ of the privacy guarantee (used with <see cref="TargetEpsilon"/>).</summary>
+    public double Delta { get; set; } = 1e-5;
+
+    /// <summary>The L2 norm every client's update is clipped to (used with <see cref="TargetEpsilon"/>).</summary>
+    public double ClippingNorm { get; set; } = 1.0;
+
     public int? Threads { get; set; }
 
     /// <summary>Folder for summary.json and model.safetensors; none when empty.</summary>

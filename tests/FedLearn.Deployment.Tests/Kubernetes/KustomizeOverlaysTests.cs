@@ -12,8 +12,7 @@ namespace FedLearn.Deployment.Tests.Kubernetes;
 [TestFixture]
 public sealed class KustomizeOverlaysTests
 {
-    public static IEnumerable<string> Overlays =>
-        Directory.GetDirectories(Path.Combine(Repository.K8s, "overlays")).Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+    public static IEnumerable<string> Overlays => Kustomize.Overlays;
 
     [Test]
     public void There_is_a_dev_and_a_prod_overlay() => Assert.That(Overlays, Is.SupersetOf(new[] { "dev", "prod" }));
@@ -66,7 +65,7 @@ public sealed class KustomizeOverlaysTests
         // The apps read their settings from FEDLEARN_-prefixed variables; the ConfigMap the server uses carries them.
         string serverConfig = server.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers")[0].GetProperty("envFrom")[0].GetProperty("configMapRef").GetProperty("name").GetString()!;
         JsonElement config = Find(objects, "ConfigMap", serverConfig).GetProperty("data");
-        Assert.That(config.EnumerateObject().Select(p => p.Name), Is.SupersetOf(new[] { "FEDLEARN_FedLearn__Server__Rounds", "FEDLEARN_FedLearn__Server__LearningRate", "FEDLEARN_FedLearn__Server__Privacy__TargetEpsilon", "FEDLEARN_FedLearn__Server__Compression" }));
+        Assert.That(config.EnumerateObject().Select(p => p.Name), Is.SupersetOf(new[] { "FEDLEARN_FedLearn__Server__Rounds", "FEDLEARN_FedLearn__Server__Lr", "FEDLEARN_FedLearn__Server__Clients", "FEDLEARN_FedLearn__Server__Compression" }));
 
         // Grafana gets exactly the dashboards the repository holds.
         JsonElement dashboards = objects.Single(o => o.GetProperty("kind").GetString() == "ConfigMap" && o.GetProperty("metadata").GetProperty("name").GetString()!.StartsWith("grafana-dashboards", StringComparison.Ordinal));
@@ -91,20 +90,11 @@ public sealed class KustomizeOverlaysTests
         Assert.That(exitCode, Is.EqualTo(0), output + error);
     }
 
-    private static JsonElement[] RenderAndValidate(string overlay)
-    {
-        (int renderExit, string rendered, string renderError) = Tool.Run("kubectl", Repository.K8s, null, "kustomize", Path.Combine("overlays", overlay));
-        Assert.That(renderExit, Is.EqualTo(0), $"kubectl kustomize overlays/{overlay} failed:\n{renderError}");
+    private static JsonElement[] RenderAndValidate(string overlay) => Kustomize.RenderAndValidate(overlay);
 
-        (int validateExit, string json, string report) = Tool.Run("node", Path.Combine(Repository.K8s, "validate"), rendered, "validate.mjs", "--json");
-        Assert.That(validateExit, Is.EqualTo(0), $"overlays/{overlay} has objects that are not valid Kubernetes objects:\n{report}");
-        return JsonDocument.Parse(json).RootElement.EnumerateArray().ToArray();
-    }
+    private static JsonElement Find(JsonElement[] objects, string kind, string name) => Kustomize.Find(objects, kind, name);
 
-    private static JsonElement Find(JsonElement[] objects, string kind, string name) =>
-        objects.Single(o => o.GetProperty("kind").GetString() == kind && o.GetProperty("metadata").GetProperty("name").GetString() == name);
-
-    private static JsonElement Container(JsonElement workload) => workload.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers")[0];
+    private static JsonElement Container(JsonElement workload) => Kustomize.Container(workload);
 
     private static int[] Ports(JsonElement container) => container.GetProperty("ports").EnumerateArray().Select(p => p.GetProperty("containerPort").GetInt32()).ToArray();
 

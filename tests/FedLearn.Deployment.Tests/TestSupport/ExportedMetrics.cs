@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using FedLearn.Samples.Shared;
 
 namespace FedLearn.Deployment.Tests.TestSupport;
 
@@ -7,11 +8,11 @@ namespace FedLearn.Deployment.Tests.TestSupport;
 /// The Prometheus series a FedLearn server or client exports: the instruments every FedLearn package defines on the
 /// FedLearn meter (found by reflection, so a new instrument counts as soon as it exists), the .NET runtime's
 /// instruments (the System.Runtime meter that OpenTelemetry's runtime instrumentation enables, enumerated live from
-/// this runtime), ASP.NET Core's hosting and Kestrel instruments, and the series Prometheus adds to every target.
+/// this runtime, under the names the apps export them: RuntimeMetricRenames), ASP.NET Core's hosting and Kestrel instruments, and the series Prometheus adds to every target.
 /// </summary>
 internal static class ExportedMetrics
 {
-    /// <summary>ASP.NET Core's built-in instruments (Microsoft.AspNetCore.Hosting, .Server.Kestrel, .Routing, .Diagnostics) that OpenTelemetry's ASP.NET Core instrumentation enables.</summary>
+    /// <summary>ASP.NET Core's built-in instruments (Microsoft.AspNetCore.Hosting, .Server.Kestrel, .Routing, .Diagnostics, .MemoryPool) that OpenTelemetry's ASP.NET Core instrumentation enables.</summary>
     private static readonly (string Name, string Unit, PrometheusKind Kind)[] AspNetCore =
     [
         ("http.server.request.duration", "s", PrometheusKind.Histogram),
@@ -26,6 +27,10 @@ internal static class ExportedMetrics
         ("kestrel.active_tls_handshakes", "{handshake}", PrometheusKind.Gauge),
         ("aspnetcore.routing.match_attempts", "{match_attempt}", PrometheusKind.Counter),
         ("aspnetcore.diagnostics.exceptions", "{exception}", PrometheusKind.Counter),
+        ("aspnetcore.memory_pool.pooled", "By", PrometheusKind.Gauge),
+        ("aspnetcore.memory_pool.allocated", "By", PrometheusKind.Counter),
+        ("aspnetcore.memory_pool.evicted", "By", PrometheusKind.Counter),
+        ("aspnetcore.memory_pool.rented", "By", PrometheusKind.Counter),
     ];
 
     /// <summary>Series Prometheus itself attaches to every scrape target.</summary>
@@ -42,7 +47,8 @@ internal static class ExportedMetrics
         var names = new HashSet<string>(PrometheusOwn, StringComparer.Ordinal);
         foreach (Instrument instrument in FedLearnInstruments.Concat(RuntimeInstruments()))
         {
-            names.UnionWith(PrometheusNames.Series(instrument.Name, instrument.Unit, KindOf(instrument)));
+            string exportedAs = RuntimeMetricRenames.Names.GetValueOrDefault(instrument.Name, instrument.Name);
+            names.UnionWith(PrometheusNames.Series(exportedAs, instrument.Unit, KindOf(instrument)));
         }
 
         foreach ((string name, string unit, PrometheusKind kind) in AspNetCore)
