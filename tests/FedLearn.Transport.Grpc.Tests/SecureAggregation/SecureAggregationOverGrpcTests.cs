@@ -1,8 +1,10 @@
 using FedLearn.Aggregation;
 using FedLearn.Client;
 using FedLearn.Optimizers;
+using FedLearn.Privacy.HomomorphicEncryption;
 using FedLearn.Privacy.SecureAggregation;
 using FedLearn.Privacy.SecureAggregation.Wire;
+using FedLearn.SecureAggregation;
 using FedLearn.Server;
 using FedLearn.Transport.Grpc.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FedLearn.Transport.Grpc.Tests.SecureAggregation;
 
 /// <summary>
-/// SecAgg+ over the real gRPC transport with mutual TLS on loopback: the stages and the masked training replies cross
-/// the network through the registered serializer, and the aggregate equals plain FedAvg within quantization error.
+/// SecAgg+ and Paillier over the real gRPC transport with mutual TLS on loopback: the stages and the masked or encrypted
+/// training replies cross the network through the registered serializer, and the aggregate equals plain FedAvg (computed
+/// in closed form from the trainers' shifts and example counts) within the fixed-point quantization error.
 /// </summary>
 [NonParallelizable]
 public sealed class SecureAggregationOverGrpcTests
@@ -20,7 +23,8 @@ public sealed class SecureAggregationOverGrpcTests
 
     private const int MaxWeight = 100;
 
-    // Clipping 8 and quantization 2^22: one fixed-point step is 16 / 2^22 ≈ 3.8e-6 of a weighted value.
+    // Clipping 8 and quantization 2^22 (the defaults of both protocols): one fixed-point step is 16 / 2^22 ≈ 3.8e-6 of a
+    // weighted value.
     private const double QuantizationStep = 2 * 8.0 / (1 << 22);
 
     [Test]
@@ -29,7 +33,7 @@ public sealed class SecureAggregationOverGrpcTests
         string[] ids = ["ada", "ben", "cleo", "dan", "eve"];
         float[] shifts = [0.5f, -0.25f, 1.0f, 0.125f, -0.75f];
         long[] examples = [10, 20, 30, 40, 50];
-        FederatedRunResult run = await RunAsync(ids, shifts, examples, dropping: null);
+        FederatedRunResult run = await RunAsync(ids, shifts, examples, dropping: null, SecAggPlus(), _ => new SecAggPlusClient());
 
         RoundResult round = run.Rounds.Single();
         Assert.That(round.Succeeded, Is.True, round.FailureReason);
@@ -44,7 +48,7 @@ public sealed class SecureAggregationOverGrpcTests
         float[] shifts = [0.5f, -0.25f, 1.0f, 0.125f, -0.75f];
         long[] examples = [10, 20, 30, 40, 50];
         const int Dropping = 2;
-        FederatedRunResult run = await RunAsync(ids, shifts, examples, dropping: Dropping);
+        FederatedRunResult run = await RunAsync(ids, shifts, examples, dropping: Dropping, SecAggPlus(), _ => new SecAggPlusClient());
 
         RoundResult round = run.Rounds.Single();
         Assert.That(round.Succeeded, Is.True, round.FailureReason);
@@ -54,7 +58,27 @@ public sealed class SecureAggregationOverGrpcTests
         AssertFedAvg(run, shifts, examples, Enumerable.Range(0, ids.Length).Where(i => i != Dropping));
     }
 
-    private static async Task<FederatedRunResult> RunAsync(string[] ids, float[] shifts, long[] examples, int? dropping)
+    [Test]
+    public async Task A_paillier_round_over_grpc_with_2048_bit_keys_equals_plain_fedavg()
+    {
+        string[] ids = ["kim", "lea", "max", "ned"];
+        float[] shifts = [0.5f, -0.25f, 1.0f, 0.125f];
+        long[] examples = [10, 20, 30, 40];
+        // The clients hold the private key; the server only the public one.
+        PaillierPrivateKey key = PaillierPrivateKey.Generate(2048);
+        var options = new PaillierOptions { KeyBits = 2048, MaxClients = 8, MaxWeight = MaxWeight };
+        using var server = new PaillierSecureAggregation(key.PublicKey, options);
+        FederatedRunResult run = await RunAsync(ids, shifts, examples, dropping: null, server, _ => new PaillierAggregationClient(key, options));
+
+        RoundResult round = run.Rounds.Single();
+        Assert.That(round.Succeeded, Is.True, round.FailureReason);
+        Assert.That(round.Aggregated.Order(), Is.EqualTo(ids.Order()));
+        AssertFedAvg(run, shifts, examples, Enumerable.Range(0, ids.Length));
+    }
+
+    private static SecAggPlusServer SecAggPlus() => new(new SecAggPlusOptions { NumShares = 5, ReconstructionThreshold = 3, MaxWeight = MaxWeight });
+
+    private static async Task<FederatedRunResult> RunAsync(string[] ids, float[] shifts, long[] examples, int? dropping, ISecureAggregationProtocol secure, Func<int, ISecureAggregationClient> clientSide)
     {
         await using LoopbackFederation federation = await LoopbackFederation.StartAsync(
             ids,
@@ -64,11 +88,12 @@ public sealed class SecureAggregationOverGrpcTests
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         using var dropped = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         var transports = ids.Select(id => new GrpcClientTransport(federation.ClientOptions(id), [new SecureAggregationMessageSerializer()])).ToArray();
+        ISecureAggregationClient[] secureClients = [.. ids.Select((_, i) => clientSide(i))];
         try
         {
             Task[] clients = ids.Select((id, i) =>
             {
-                var pipeline = new ClientPipeline { SecureAggregation = new SecAggPlusClient() };
+                var pipeline = new ClientPipeline { SecureAggregation = secureClients[i] };
                 ILocalTrainer trainer = i == dropping
                     ? new DisconnectingTrainer(dropped)
                     : new ShiftTrainer(shifts[i], examples[i]);
@@ -79,7 +104,7 @@ public sealed class SecureAggregationOverGrpcTests
                 new FederatedServerOptions
                 {
                     Rounds = 1,
-                    MinFitClients = 4,
+                    MinFitClients = ids.Length - 1,
                     MinAvailableClients = ids.Length,
                     FractionEvaluate = 0,
                     RoundTimeout = Wait,
@@ -91,7 +116,7 @@ public sealed class SecureAggregationOverGrpcTests
                 {
                     Aggregator = new FederatedAveraging(),
                     Optimizer = new FedAvgOptimizer(),
-                    SecureAggregation = new SecAggPlusServer(new SecAggPlusOptions { NumShares = 5, ReconstructionThreshold = 3, MaxWeight = MaxWeight }),
+                    SecureAggregation = secure,
                 });
             FederatedRunResult run = await server.RunAsync(stop.Token);
 
@@ -104,6 +129,11 @@ public sealed class SecureAggregationOverGrpcTests
             foreach (GrpcClientTransport transport in transports)
             {
                 transport.Dispose();
+            }
+
+            foreach (IDisposable disposable in secureClients.OfType<IDisposable>())
+            {
+                disposable.Dispose();
             }
         }
     }
