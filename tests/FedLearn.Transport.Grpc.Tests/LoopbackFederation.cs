@@ -33,7 +33,7 @@ internal sealed class LoopbackFederation : IAsyncDisposable
 
     public string Address { get; }
 
-    public static async Task<LoopbackFederation> StartAsync(IEnumerable<string> clientIds, Action<GrpcServerOptions>? configure = null)
+    public static async Task<LoopbackFederation> StartAsync(IEnumerable<string> clientIds, Action<GrpcServerOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         string directory = Path.Combine(Path.GetTempPath(), "fedlearn-grpc-tests", Guid.NewGuid().ToString("N"));
         DevelopmentCertificates certificates = FederationCertificates.CreateDevelopmentSet(directory, ["localhost"], clientIds, TimeSpan.FromDays(1));
@@ -47,6 +47,7 @@ internal sealed class LoopbackFederation : IAsyncDisposable
             options.ReconnectGracePeriod = TimeSpan.FromSeconds(5);
             configure?.Invoke(options);
         });
+        services?.Invoke(builder.Services);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseFedLearnMutualTls(new ServerTlsOptions
         {
             CertificatePath = certificates.ServerCertificatePath,

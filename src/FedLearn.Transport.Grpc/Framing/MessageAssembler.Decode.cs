@@ -135,14 +135,44 @@ internal sealed partial class MessageAssembler
                 return new ErrorReply(start.ErrorReply.ClientId, round, start.ErrorReply.Error);
             default:
                 IMessageSerializer serializer = _serializers[start.Extension.Kind];
+                object message;
                 try
                 {
-                    return serializer.Read(start.Extension.Kind, new ReadOnlySequence<byte>(pending.Bytes!, 0, (int)pending.Length));
+                    message = serializer.Read(start.Extension.Kind, new ReadOnlySequence<byte>(pending.Bytes!, 0, (int)pending.Length));
                 }
                 catch (FedLearnFormatException exception)
                 {
                     throw Violation(StatusCode.InvalidArgument, $"exchange {start.ExchangeId}: message kind '{start.Extension.Kind}' is malformed: {exception.Message}");
                 }
+
+                RequireMatchingHeader(start, message);
+                return message;
+        }
+    }
+
+    /// <summary>
+    /// An extension body carries its own round and client id (a masked <see cref="FitReply"/> its update's): they must be
+    /// the header's, which the server checks against the exchange and the certificate, and the message must travel in
+    /// this direction. Otherwise a body could claim another client or round than the one admitted.
+    /// </summary>
+    private void RequireMatchingHeader(MessageStart start, object message)
+    {
+        ulong id = start.ExchangeId;
+        string kind = start.Extension.Kind;
+        (int round, string? clientId) = message switch
+        {
+            ClientMessage reply when _receivesReplies => (reply.Round, reply.ClientId),
+            ServerMessage instruction when !_receivesReplies => (instruction.Round, (string?)null),
+            _ => throw Violation(StatusCode.InvalidArgument, $"exchange {id}: message kind '{kind}' reads as a {message.GetType().Name}, which is not accepted in this direction."),
+        };
+        if (round != start.Round)
+        {
+            throw Violation(StatusCode.InvalidArgument, $"exchange {id}: the body of message kind '{kind}' is for round {round} but its header says round {start.Round}.");
+        }
+
+        if (clientId is not null && !string.Equals(clientId, start.Extension.ClientId, StringComparison.Ordinal))
+        {
+            throw Violation(StatusCode.PermissionDenied, $"exchange {id}: the body of message kind '{kind}' claims client '{clientId}' but its header says '{start.Extension.ClientId}'.");
         }
     }
 

@@ -67,6 +67,38 @@ public sealed class MessageAssemblerTests
     }
 
     [Test]
+    public void AnExtensionBodyThatClaimsAnotherClientThanItsHeaderIsRefused()
+    {
+        var serializer = new EchoSerializer();
+        OutgoingMessage encoded = new MessageEncoder([serializer]).Encode(new EchoMessage("mallory", 6, "masked input"));
+        // The header (checked against the certificate) says c3; the body, which the round reads, says mallory.
+        encoded.Start.Extension.ClientId = "c3";
+        ProtocolViolationException violation = Assert.Throws<ProtocolViolationException>(() => Receive(encoded, 64, receivesReplies: true, [serializer]))!;
+        Assert.That(violation.Code, Is.EqualTo(StatusCode.PermissionDenied));
+        Assert.That(violation.Message, Does.Contain("claims client 'mallory' but its header says 'c3'"));
+    }
+
+    [Test]
+    public void AnExtensionBodyForAnotherRoundThanItsHeaderIsRefused()
+    {
+        var serializer = new EchoSerializer();
+        OutgoingMessage encoded = new MessageEncoder([serializer]).Encode(new EchoMessage("c3", 6, "masked input"));
+        encoded.Start.Round = 7;
+        ProtocolViolationException violation = Assert.Throws<ProtocolViolationException>(() => Receive(encoded, 64, receivesReplies: true, [serializer]))!;
+        Assert.That(violation.Code, Is.EqualTo(StatusCode.InvalidArgument));
+        Assert.That(violation.Message, Does.Contain("is for round 6 but its header says round 7"));
+    }
+
+    [Test]
+    public void AnExtensionReplySentToAClientIsRefusedNotIgnored()
+    {
+        var serializer = new EchoSerializer();
+        OutgoingMessage encoded = new MessageEncoder([serializer]).Encode(new EchoMessage("c3", 6, "masked input"));
+        ProtocolViolationException violation = Assert.Throws<ProtocolViolationException>(() => Receive(encoded, 64, receivesReplies: false, [serializer]))!;
+        Assert.That(violation.Message, Does.Contain("reads as a EchoMessage, which is not accepted in this direction"));
+    }
+
+    [Test]
     public void AnUnknownMessageKindIsNotSilentlyDropped()
     {
         var exception = Assert.Throws<NotSupportedException>(() => new MessageEncoder(null).Encode(new EchoMessage("c", 1, "x")));
