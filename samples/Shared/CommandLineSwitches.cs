@@ -1,6 +1,6 @@
-namespace FedLearn.Samples.Client;
+namespace FedLearn.Samples.Shared;
 
-/// <summary>Maps the simulation-style options (<c>--rounds 5</c>) to configuration keys of the <c>FedLearn:Client</c> section.</summary>
+/// <summary>Maps the simulation-style options (<c>--rounds 5</c>) to configuration keys of one section (<c>FedLearn:Server</c> or <c>FedLearn:Client</c>); shared by the server and client apps.</summary>
 internal static class CommandLineSwitches
 {
     public static Dictionary<string, string> For(string section, IEnumerable<string> names)
