@@ -2,6 +2,7 @@ using System.Text.Json;
 using FedLearn.Checkpointing;
 using FedLearn.Data;
 using FedLearn.Optimizers;
+using FedLearn.Privacy;
 using FedLearn.Privacy.Accounting;
 using FedLearn.Privacy.ClientLevel;
 using FedLearn.Server;
@@ -102,9 +103,11 @@ internal sealed class FederationRunner(
             AvailabilityTimeout = TimeSpan.FromSeconds(_settings.AvailabilityTimeoutSeconds),
             CheckpointDirectory = _settings.CheckpointDir,
         };
+        IAggregator aggregator = CreateAggregator();
         var pipeline = new ServerPipeline
         {
-            Aggregator = CreateAggregator(),
+            Aggregator = aggregator,
+            Observers = aggregator is IPrivacyReporter reporter ? [new PrivacyRoundObserver(reporter, _settings.Delta)] : [],
             Optimizer = ServerOptimizers.Parse(_settings.ServerOptimizer, _settings.ServerLr),
             Compressor = _settings.Compression is "none" or "" ? null : Compression.CompressionPipelineBuilder.Parse(_settings.Compression).Build(),
             CentralEvaluator = new TorchCentralEvaluator(model, test),

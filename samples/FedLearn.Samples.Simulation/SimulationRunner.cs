@@ -60,9 +60,14 @@ internal static class SimulationRunner
             CentralEvaluator = model.CentralEvaluator,
             Compressor = compressor,
             SecureAggregation = secure?.Server,
-            Observers = new IRoundObserver?[] { progress, memory, tracking?.Observer, privacy.CreateObserver() }.OfType<IRoundObserver>().ToArray(),
+            Observers = tracking is null ? [progress, memory] : [progress, memory, tracking.Observer],
         };
         pipeline = robust.Apply(pipeline, rule => privacy.WrapAggregator(rule, settings));
+        if (privacy.CreateObserver() is { } privacyObserver)
+        {
+            pipeline = pipeline with { Observers = [.. pipeline.Observers, privacyObserver] };
+        }
+
         var simulation = new FederatedSimulation(
             new SimulationOptions { ClientCount = settings.Clients, MaxParallelism = settings.MaxParallelism },
             serverOptions,

@@ -61,4 +61,7 @@ public static class FedLearnTelemetry
 
     /// <summary>The last completed round.</summary>
     public static Gauge<long> LastRound { get; } = Meter.CreateGauge<long>("fedlearn.round.last", "{round}", "The last completed round.");
+
+    /// <summary>ε spent so far by the released model under differential privacy, at the accountant's δ (tag <c>fedlearn.privacy.delta</c>).</summary>
+    public static Gauge<double> PrivacyEpsilon { get; } = Meter.CreateGauge<double>("fedlearn.privacy.epsilon", "1", "Privacy budget spent so far (epsilon at the tagged delta).");
 }

@@ -1,5 +1,6 @@
 using FedLearn.Privacy.Accounting;
 using FedLearn.Server;
+using FedLearn.Telemetry;
 
 namespace FedLearn.Privacy.ClientLevel;
 
@@ -94,7 +95,9 @@ public sealed class PrivacyRoundObserver : IRoundObserver
 
         lock (_gate)
         {
-            _rounds.Add(new PrivacyRoundRecord(result.Round, _reporter.Spent(_delta).Epsilon, _delta));
+            double epsilon = _reporter.Spent(_delta).Epsilon;
+            _rounds.Add(new PrivacyRoundRecord(result.Round, epsilon, _delta));
+            FedLearnTelemetry.PrivacyEpsilon.Record(epsilon, new KeyValuePair<string, object?>("fedlearn.privacy.delta", _delta));
             _ledger?.RecordRound(result.Aggregated, _noiseMultiplier, _sampleRate);
         }
     }

@@ -2,7 +2,9 @@ using FedLearn.Aggregation;
 using FedLearn.Privacy.Accounting;
 using FedLearn.Privacy.ClientLevel;
 using FedLearn.Privacy.Mechanisms;
+using System.Diagnostics.Metrics;
 using FedLearn.Server;
+using FedLearn.Telemetry;
 using NUnit.Framework;
 
 namespace FedLearn.Privacy.Tests.ClientLevel;
@@ -46,5 +48,54 @@ public sealed class PrivacyRoundObserverTests
 
         Assert.That(() => observer.GetClientSpent("a"), Throws.InvalidOperationException.With.Message.Contains("no per-client ledger"));
         Assert.That(() => new PrivacyRoundObserver(aggregator, 0), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("delta"));
+    }
+    [Test]
+    public void Publishes_the_epsilon_spent_as_a_gauge_tagged_with_delta()
+    {
+        var aggregator = new ServerSideFixedClippingAggregator(
+            new FederatedAveraging(), new FixedClippingOptions { NoiseMultiplier = 1.0, SampleRate = 0.5 }, new SeededGaussianNoise(2));
+        var observer = new PrivacyRoundObserver(aggregator, 1e-5);
+        var recorded = new List<(double Epsilon, object? Delta)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == FedLearnTelemetry.Name && instrument.Name == "fedlearn.privacy.epsilon")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            object? delta = null;
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag.Key == "fedlearn.privacy.delta")
+                {
+                    delta = tag.Value;
+                }
+            }
+
+            lock (recorded)
+            {
+                recorded.Add((value, delta));
+            }
+        });
+        listener.Start();
+
+        float[] destination = new float[2];
+        for (int round = 1; round <= 2; round++)
+        {
+            aggregator.Aggregate([new WeightedUpdate("a", new float[] { 1f, 0f }, 1)], destination);
+            observer.OnRoundCompleted(new RoundResult { Round = round, Succeeded = true, Aggregated = ["a"] });
+        }
+
+        (double Epsilon, object? Delta)[] ours;
+        lock (recorded)
+        {
+            ours = [.. recorded.Where(r => Equals(r.Delta, 1e-5))];
+        }
+
+        Assert.That(ours.Select(r => r.Epsilon), Is.EqualTo(observer.Rounds.Select(r => r.Epsilon)));
+        Assert.That(ours[1].Epsilon, Is.GreaterThan(ours[0].Epsilon));
     }
 }
