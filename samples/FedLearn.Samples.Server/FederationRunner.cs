@@ -7,6 +7,7 @@ using FedLearn.Privacy.Accounting;
 using FedLearn.Privacy.ClientLevel;
 using FedLearn.Server;
 using FedLearn.Torch;
+using FedLearn.Tracking;
 using FedLearn.Transport.Grpc.Server;
 using Microsoft.Extensions.Options;
 using TorchSharp;
@@ -28,6 +29,7 @@ internal sealed class FederationRunner(
     ILogger<FederationRunner> logger) : BackgroundService
 {
     private readonly ServerSettings _settings = settingsOptions.Value;
+    private PrivacyRoundObserver? _privacy;
 
     public static int ExitCode { get; private set; }
 
@@ -42,10 +44,12 @@ internal sealed class FederationRunner(
 
         string reason = "the federation finished its rounds";
         bool completed = false;
+        (IExperimentRun Run, TrackingRoundObserver Observer)? tracking = null;
         try
         {
             await Task.Yield();
-            FederatedServer server = Build();
+            tracking = await StartTrackingAsync(stoppingToken).ConfigureAwait(false);
+            FederatedServer server = Build(tracking?.Observer);
             var results = new List<RoundResult>();
             for (int round = server.CompletedRounds + 1; round <= _settings.Rounds && !stoppingToken.IsCancellationRequested; round++)
             {
@@ -60,6 +64,10 @@ internal sealed class FederationRunner(
 
             WriteSummary(server, results);
             ExitCode = results.Count > 0 && results.All(r => !r.Succeeded) ? 1 : 0;
+            if (tracking is { } open)
+            {
+                await FinishTrackingAsync(open.Run, open.Observer, ExitCode == 0, stoppingToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -74,13 +82,18 @@ internal sealed class FederationRunner(
         }
         finally
         {
+            if (tracking is { } open)
+            {
+                await open.Run.DisposeAsync().ConfigureAwait(false);
+            }
+
             using var notice = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await transport.ShutdownAsync(reason, completed, notice.Token).ConfigureAwait(false);
             lifetime.StopApplication();
         }
     }
 
-    private FederatedServer Build()
+    private FederatedServer Build(IRoundObserver? tracking)
     {
         TorchRuntime.SetThreadCount(_settings.Threads ?? Environment.ProcessorCount);
         nn.Module<Tensor, Tensor> model = TorchModels.Create(_settings.Model, _settings.Seed);
@@ -107,7 +120,7 @@ internal sealed class FederationRunner(
         var pipeline = new ServerPipeline
         {
             Aggregator = aggregator,
-            Observers = aggregator is IPrivacyReporter reporter ? [new PrivacyRoundObserver(reporter, _settings.Delta)] : [],
+            Observers = new IRoundObserver?[] { tracking, _privacy = aggregator is IPrivacyReporter reporter ? new PrivacyRoundObserver(reporter, _settings.Delta) : null }.OfType<IRoundObserver>().ToArray(),
             Optimizer = ServerOptimizers.Parse(_settings.ServerOptimizer, _settings.ServerLr),
             Compressor = _settings.Compression is "none" or "" ? null : Compression.CompressionPipelineBuilder.Parse(_settings.Compression).Build(),
             CentralEvaluator = new TorchCentralEvaluator(model, test),
@@ -137,6 +150,43 @@ internal sealed class FederationRunner(
         NoiseCalibrationResult noise = NoiseCalibration.ForSteps(epsilon, _settings.Delta, _settings.Fraction, _settings.Rounds);
         logger.LogInformation("Client-level DP: ε {Epsilon} (δ {Delta}) over {Rounds} rounds at sample rate {SampleRate} needs noise multiplier {NoiseMultiplier}; clipping norm {ClippingNorm}", noise.Epsilon, _settings.Delta, _settings.Rounds, _settings.Fraction, noise.NoiseMultiplier, _settings.ClippingNorm);
         return new ServerSideFixedClippingAggregator(averaging, new FixedClippingOptions { ClippingNorm = _settings.ClippingNorm, NoiseMultiplier = noise.NoiseMultiplier, SampleRate = _settings.Fraction });
+    }
+
+    /// <summary>Opens the MLflow run and logs the settings, when <see cref="ServerSettings.Tracking"/> names a store.</summary>
+    private async Task<(IExperimentRun Run, TrackingRoundObserver Observer)?> StartTrackingAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(_settings.Tracking))
+        {
+            return null;
+        }
+
+        IExperimentRun run = await ExperimentTrackers.Open(_settings.Tracking).StartRunAsync("fedlearn-server", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var parameters = typeof(ServerSettings).GetProperties()
+            .Select(p => (p.Name, Value: p.GetValue(_settings)))
+            .Where(p => p.Value is not null)
+            .Select(p => new KeyValuePair<string, string>(JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name), Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+        await run.LogParametersAsync(parameters, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Tracking the federation in {Store}, run {RunId}", _settings.Tracking, run.RunId);
+        return (run, new TrackingRoundObserver(run));
+    }
+
+    /// <summary>Logs ε per round (under client-level DP) and the final model, and closes the run.</summary>
+    private async Task FinishTrackingAsync(IExperimentRun run, TrackingRoundObserver observer, bool succeeded, CancellationToken cancellationToken)
+    {
+        await observer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        if (_privacy is { } privacy)
+        {
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            await run.LogMetricsAsync(privacy.Rounds.Select(r => new MetricPoint("epsilon", r.Epsilon, r.Round, now)), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!string.IsNullOrWhiteSpace(_settings.Output) && File.Exists(Path.Combine(_settings.Output, "model.safetensors")))
+        {
+            await run.LogArtifactAsync(Path.Combine(_settings.Output, "model.safetensors"), "model", cancellationToken).ConfigureAwait(false);
+            await run.LogArtifactAsync(Path.Combine(_settings.Output, "summary.json"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await run.EndAsync(succeeded ? RunStatus.Finished : RunStatus.Failed, cancellationToken).ConfigureAwait(false);
     }
 
     private void WriteSummary(FederatedServer server, List<RoundResult> results)

@@ -58,6 +58,9 @@ public sealed class ServerSettings
     /// <summary>Folder for summary.json and model.safetensors; none when empty.</summary>
     public string? Output { get; set; }
 
+    /// <summary>Where to record the federation in MLflow: a folder (file store, e.g. mlruns) or a tracking server URL; none when empty.</summary>
+    public string? Tracking { get; set; }
+
     /// <summary>gRPC port (HTTP/2, TLS).</summary>
     public int Port { get; set; } = 50051;
 

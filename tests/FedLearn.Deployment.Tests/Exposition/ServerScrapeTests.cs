@@ -37,6 +37,7 @@ public sealed class ServerScrapeTests
         // budget, as the Kubernetes base runs it.
         using AppProcess server = AppProcess.Start("server", SampleApps.ServerAssembly,
             "--clients", "1", "--min-clients", "1", "--rounds", "1000", "--threads", "1", "--target-epsilon", "8",
+            "--tracking", Path.Combine(_directory, "mlruns"),
             "--port", Text(grpcPort), "--management-port", Text(managementPort),
             "--certificate", certificates.ServerCertificatePath, "--key", certificates.ServerKeyPath, "--ca-certificate", certificates.CaCertificatePath);
         using AppProcess client = AppProcess.Start("client", SampleApps.ClientAssembly,
@@ -55,7 +56,14 @@ public sealed class ServerScrapeTests
             Assert.That(families, Has.Some.StartsWith("fedlearn_transport_"), "no transport metrics:\n" + body);
             Assert.That(families, Has.Some.StartsWith("dotnet_gc_"), "no .NET runtime metrics:\n" + body);
             Assert.That(families, Has.Some.StartsWith("http_server_request_duration"), "no ASP.NET Core request metrics:\n" + body);
+            Assert.That(families, Has.Member("fedlearn_privacy_epsilon"), "no privacy budget metric under --target-epsilon:\n" + body);
         });
+
+        // The run is recorded in the MLflow file store: the settings as parameters.
+        string[] roundsParameters = Directory.GetFiles(Path.Combine(_directory, "mlruns"), "rounds", SearchOption.AllDirectories)
+            .Where(path => Path.GetFileName(Path.GetDirectoryName(path)) == "params").ToArray();
+        Assert.That(roundsParameters, Has.Length.EqualTo(1), "the server did not record its run in mlruns/");
+        Assert.That(File.ReadAllText(roundsParameters[0]).Trim(), Is.EqualTo("1000"));
 
         (int exitCode, string output, string error) = Tool.Run("promtool", _directory, body, "check", "metrics");
         Assert.That(exitCode, Is.Zero, $"promtool check metrics failed:\n{output}{error}");
