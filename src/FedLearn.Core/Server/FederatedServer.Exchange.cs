@@ -1,3 +1,4 @@
+using FedLearn.Telemetry;
 using FedLearn.Transport;
 
 namespace FedLearn.Server;
@@ -28,7 +29,11 @@ public sealed partial class FederatedServer
             (ClientMessage? Reply, ClientFailure? Failure) outcome;
             try
             {
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
                 ClientMessage reply = await _transport.SendAsync(clientId, messageFor(clientId), stage.Token).ConfigureAwait(false);
+                FedLearnTelemetry.ExchangeDuration.Record(
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("fedlearn.reply", reply.GetType().Name));
                 outcome = (reply, null);
             }
             catch (OperationCanceledException) when (stage.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -62,6 +62,12 @@ public static class FedLearnTelemetry
     /// <summary>The last completed round.</summary>
     public static Gauge<long> LastRound { get; } = Meter.CreateGauge<long>("fedlearn.round.last", "{round}", "The last completed round.");
 
+    /// <summary>
+    /// Round-trip time of one server–client exchange (instruction sent until the reply arrived, local training
+    /// included), tagged <c>fedlearn.reply</c> with the reply's kind.
+    /// </summary>
+    public static Histogram<double> ExchangeDuration { get; } = Meter.CreateHistogram<double>("fedlearn.client.exchange.duration", "s", "Round-trip time of one exchange with a client, training included.");
+
     /// <summary>ε spent so far by the released model under differential privacy, at the accountant's δ (tag <c>fedlearn.privacy.delta</c>).</summary>
     public static Gauge<double> PrivacyEpsilon { get; } = Meter.CreateGauge<double>("fedlearn.privacy.epsilon", "1", "Privacy budget spent so far (epsilon at the tagged delta).");
 }

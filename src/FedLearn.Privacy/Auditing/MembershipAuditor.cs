@@ -124,6 +124,12 @@ public sealed class MembershipAuditor
                 Seeds.Derive(seed, EpsilonSplitPurpose, 1));
         }
 
+        AuditTelemetry.Record(loss);
+        if (shadow is not null)
+        {
+            AuditTelemetry.Record(shadow);
+        }
+
         return new MembershipAuditReport(
             members,
             nonMembers,

@@ -146,6 +146,12 @@ public sealed class UpdateScreener : IUpdateScreener
         for (int i = 0; i < n; i++)
         {
             bool longOrShort = Math.Abs(normZ[i]) > _options.NormThreshold;
+            ScreeningTelemetry.AnomalyScore.Record(Math.Abs(normZ[i]), new KeyValuePair<string, object?>(ScreeningTelemetry.StatisticTag, "norm"));
+            if (hasCenter[i])
+            {
+                ScreeningTelemetry.AnomalyScore.Record(Math.Max(-cosineZ[i], 0), new KeyValuePair<string, object?>(ScreeningTelemetry.StatisticTag, "cosine"));
+            }
+
             if (!longOrShort && !misaligned[i])
             {
                 continue;

@@ -58,6 +58,9 @@ public sealed class FederatedServerTelemetryTests
         Assert.That(sums.GetValueOrDefault("fedlearn.round.clients.flagged|fedlearn.excluded=False"), Is.GreaterThanOrEqualTo(1));
         Assert.That(sums.GetValueOrDefault("fedlearn.round.clients.excluded"), Is.GreaterThanOrEqualTo(1));
 
+        // Every exchange's round-trip time, by reply kind.
+        Assert.That(last.GetValueOrDefault("fedlearn.client.exchange.duration|fedlearn.reply=FitReply", -1), Is.GreaterThanOrEqualTo(0));
+
         void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             string key = instrument.Name;

@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using FedLearn.Data;
 using FedLearn.Privacy.Auditing;
+using FedLearn.Telemetry;
 using FedLearn.Training;
 using Microsoft.Extensions.Options;
 using NUnit.Framework;
@@ -15,8 +18,26 @@ public sealed class MembershipAuditorTests
     {
         MembershipAuditData data = Split(members: 100, pool: 2 * 200, evaluation: 500);
         var auditor = new MembershipAuditor(Training(epochs: 60), new SoftmaxPredictionSource(), new MembershipAuditOptions { ShadowCount = 2, Seed = 5 });
+        var published = new ConcurrentDictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == FedLearnTelemetry.Name && instrument.Name.StartsWith("fedlearn.audit.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                published[$"{instrument.Name}|{tag.Value}"] = value;
+            }
+        });
+        listener.Start();
 
         MembershipAuditReport report = await auditor.RunAsync(data, progress: null, CancellationToken.None);
+        listener.Dispose();
 
         Assert.Multiple(() =>
         {
@@ -33,6 +54,8 @@ public sealed class MembershipAuditorTests
                 Assert.That(attack.TprAt1PercentFpr, Is.InRange(0.0, 1.0), attack.Attack);
                 Assert.That(double.IsFinite(attack.EmpiricalEpsilon.Epsilon) && attack.EmpiricalEpsilon.Epsilon >= 0, attack.Attack);
                 Assert.That(attack.EmpiricalEpsilon.Evaluation.Members, Is.EqualTo(50), attack.Attack);
+                Assert.That(published.GetValueOrDefault($"fedlearn.audit.attack.auc|{attack.Attack}"), Is.EqualTo(attack.Auc), "the AUC is published as a metric");
+                Assert.That(published.GetValueOrDefault($"fedlearn.audit.epsilon.lower_bound|{attack.Attack}", -1), Is.EqualTo(attack.EmpiricalEpsilon.Epsilon), "the lower bound is published");
             }
         });
     }

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using FedLearn.Robust.Attacks;
 using FedLearn.Robust.Screening;
+using FedLearn.Telemetry;
 using NUnit.Framework;
 
 namespace FedLearn.Robust.Tests.Screening;
@@ -57,6 +59,49 @@ public sealed class UpdateScreenerTests
 
     // Non-IID-like honest clients: each has its own amount of client-specific drift (0.5× to 4× the shared signal), so
     // their cosines to the consensus spread from about 0.25 to 0.9 and the z-score of a flipped update stays small.
+    [Test]
+    public void Publishes_every_screened_updates_anomaly_scores_by_statistic()
+    {
+        var scores = new List<(double Value, string? Statistic)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == FedLearnTelemetry.Name && instrument.Name == "fedlearn.screening.anomaly.score")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            string? statistic = null;
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                statistic = tag.Key == "fedlearn.screening.statistic" ? tag.Value as string : statistic;
+            }
+
+            lock (scores)
+            {
+                scores.Add((value, statistic));
+            }
+        });
+        listener.Start();
+        WeightedUpdate[] updates = HonestRound(new DeterministicRandom(31), 20);
+        IReadOnlyList<WeightedUpdate> sent = new ScalingAttack(10).Apply(new ByzantineRound(1, updates, ["client00"], seed: 1));
+
+        _ = new UpdateScreener().Screen(1, sent);
+
+        listener.Dispose();
+        (double Value, string? Statistic)[] norms;
+        lock (scores)
+        {
+            norms = [.. scores.Where(s => s.Statistic == "norm")];
+            Assert.That(scores.Count(s => s.Statistic == "cosine"), Is.GreaterThanOrEqualTo(20));
+        }
+
+        Assert.That(norms, Has.Length.GreaterThanOrEqualTo(20), "one norm score per screened update");
+        Assert.That(norms.Max(s => s.Value), Is.GreaterThan(new UpdateScreenerOptions().NormThreshold), "the scaled update's norm z-score");
+    }
+
     [TestCase(0.0)]
     [TestCase(0.014)]
     public void Flags_sign_flips_and_noise_among_weakly_aligned_honest_clients(double noiseSigma)
