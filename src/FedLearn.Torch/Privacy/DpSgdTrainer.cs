@@ -187,17 +187,7 @@ public sealed class DpSgdTrainer : ILocalTrainer, IPrivacyReporter, IDisposable
         ArgumentNullException.ThrowIfNull(globalWeights);
         ArgumentNullException.ThrowIfNull(config);
         CheckConfig(config);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return await TorchRuntime.Workers.Run(token => Fit(globalWeights, config, token), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return await ExclusiveTorchWork.RunAsync(_gate, () => _disposed, this, token => Fit(globalWeights, config, token), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -206,17 +196,7 @@ public sealed class DpSgdTrainer : ILocalTrainer, IPrivacyReporter, IDisposable
     public async Task<EvaluationMetrics> EvaluateAsync(ModelWeights weights, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return await TorchRuntime.Workers.Run(token => Evaluate(weights, token), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return await ExclusiveTorchWork.RunAsync(_gate, () => _disposed, this, token => Evaluate(weights, token), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disposes the model and the staging tensors. Call only when no fit or evaluation is running.</summary>
