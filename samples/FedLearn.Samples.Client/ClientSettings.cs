@@ -4,7 +4,7 @@ namespace FedLearn.Samples.Client;
 /// The client's settings, bound from the <c>FedLearn:Client</c> section (appsettings.json, <c>FEDLEARN_</c> environment
 /// variables, command line). Names match the simulation sample's options where they mean the same thing.
 /// </summary>
-public sealed class ClientSettings
+public sealed partial class ClientSettings
 {
     public const string Section = "FedLearn:Client";
 

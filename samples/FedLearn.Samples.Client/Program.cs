@@ -8,7 +8,19 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationO
 builder.Configuration.AddEnvironmentVariables("FEDLEARN_");
 builder.Configuration.AddCommandLine(args, CommandLineSwitches.For(ClientSettings.Section, CommandLineSwitches.PropertiesOf<ClientSettings>()));
 ClientSettings settings = builder.Configuration.GetSection(ClientSettings.Section).Get<ClientSettings>() ?? new ClientSettings();
+try
+{
+    // The id, partition and certificate files, from PodName in Kubernetes (ClientIdentity); a bad one stops the client here.
+    settings.ResolveIdentity();
+}
+catch (InvalidOperationException exception)
+{
+    Console.Error.WriteLine($"Client configuration: {exception.Message}");
+    return 2;
+}
+
 builder.Services.Configure<ClientSettings>(builder.Configuration.GetSection(ClientSettings.Section));
+builder.Services.PostConfigure<ClientSettings>(s => s.ResolveIdentity());
 builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
 
 // The client opens no port towards the federation: it connects out. The management port serves /metrics and /healthz.

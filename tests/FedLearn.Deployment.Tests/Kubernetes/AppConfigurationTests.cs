@@ -27,8 +27,8 @@ public sealed class AppConfigurationTests
     public void Every_FEDLEARN_variable_of_the_apps_is_a_key_they_bind(string overlay)
     {
         JsonElement[] objects = Kustomize.RenderAndValidate(overlay);
-        Dictionary<string, string?> server = Variables(objects, "fedlearn-server");
-        Dictionary<string, string?> client = Variables(objects, "fedlearn-client");
+        Dictionary<string, string?> server = Variables(objects, "Deployment", "fedlearn-server");
+        Dictionary<string, string?> client = Variables(objects, "StatefulSet", "fedlearn-client");
 
         Assert.Multiple(() =>
         {
@@ -37,7 +37,7 @@ public sealed class AppConfigurationTests
 
             // The settings the deployment promises to make configurable are set explicitly.
             Assert.That(server.Keys, Is.SupersetOf(new[] { "Clients", "MinClients", "Rounds", "Lr", "TargetEpsilon", "Compression", "Certificate", "Key", "CaCertificate" }.Select(k => Variable(ServerSettings, k))));
-            Assert.That(client.Keys, Is.SupersetOf(new[] { "ClientId", "Server", "Clients", "Compression", "Certificate", "Key", "CaCertificate" }.Select(k => Variable(ClientSettings, k))));
+            Assert.That(client.Keys, Is.SupersetOf(new[] { "PodName", "Server", "Clients", "Compression", "Certificate", "Key", "CaCertificate" }.Select(k => Variable(ClientSettings, k))));
         });
 
         // The server decodes what the clients encode: one chain, and one the compression package accepts.
@@ -117,10 +117,10 @@ public sealed class AppConfigurationTests
     private static string Variable(Type settings, string property) =>
         Prefix + ((string)settings.GetField("Section")!.GetRawConstantValue()!).Replace(":", "__", StringComparison.Ordinal) + "__" + property;
 
-    /// <summary>The environment of the deployment's container: its env entries (null value when set from a field) and the data of the ConfigMaps it takes whole.</summary>
-    private static Dictionary<string, string?> Variables(JsonElement[] objects, string deployment)
+    /// <summary>The environment of the workload's container: its env entries (null value when set from a field) and the data of the ConfigMaps it takes whole.</summary>
+    private static Dictionary<string, string?> Variables(JsonElement[] objects, string kind, string workload)
     {
-        JsonElement container = Kustomize.Container(Kustomize.Find(objects, "Deployment", deployment));
+        JsonElement container = Kustomize.Container(Kustomize.Find(objects, kind, workload));
         var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (JsonElement source in container.TryGetProperty("envFrom", out JsonElement envFrom) ? envFrom.EnumerateArray() : Enumerable.Empty<JsonElement>())
         {

@@ -44,10 +44,12 @@ public sealed class KustomizeOverlaysTests
         Assert.That(service.GetProperty("spec").GetProperty("type").GetString(), Is.EqualTo("ClusterIP"));
         Assert.That(service.GetProperty("spec").GetProperty("ports").EnumerateArray().Select(p => p.GetProperty("port").GetInt32()), Is.EquivalentTo(new[] { 50051, 9464 }));
 
-        JsonElement clients = Find(objects, "Deployment", "fedlearn-client");
+        // The clients are a StatefulSet: stable pod names, one client identity each (ClientIdentityTests).
+        JsonElement clients = Find(objects, "StatefulSet", "fedlearn-client");
         Assert.That(Ports(Container(clients)), Is.EquivalentTo(new[] { 9465 }));
         AssertProbes(Container(clients));
         JsonElement hpa = Find(objects, "HorizontalPodAutoscaler", "fedlearn-client").GetProperty("spec");
+        Assert.That(hpa.GetProperty("scaleTargetRef").GetProperty("kind").GetString(), Is.EqualTo("StatefulSet"));
         Assert.That(hpa.GetProperty("scaleTargetRef").GetProperty("name").GetString(), Is.EqualTo("fedlearn-client"));
         Assert.That(hpa.GetProperty("minReplicas").GetInt32(), Is.EqualTo(2));
         if (overlay == "prod")
