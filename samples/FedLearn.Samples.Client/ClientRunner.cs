@@ -46,6 +46,9 @@ internal sealed class ClientRunner(
                 Compressor = _settings.Compression is "none" or "" ? null : Compression.CompressionPipelineBuilder.Parse(_settings.Compression).Build(),
             };
             state = ClientStateStore.Load(_settings.StateDir);
+
+            // This client's own training loss, accuracy and examples per round, tagged with its id (fedlearn_client_training_*).
+            trainer = new Telemetry.MeteredLocalTrainer(trainer, _settings.ClientId);
             var client = new FederatedClient(_settings.ClientId, trainer, pipeline, state, loggers.CreateLogger<FederatedClient>());
             using var transport = new GrpcClientTransport(
                 new GrpcClientOptions

@@ -115,6 +115,7 @@ internal sealed class FederationRunner(
             StragglerGracePeriod = _settings.StragglerGraceSeconds < 0 ? null : TimeSpan.FromSeconds(_settings.StragglerGraceSeconds),
             AvailabilityTimeout = TimeSpan.FromSeconds(_settings.AvailabilityTimeoutSeconds),
             CheckpointDirectory = _settings.CheckpointDir,
+            PerClientMetricsLimit = _settings.PerClientMetricsLimit,
         };
         IAggregator aggregator = CreateAggregator();
         var pipeline = new ServerPipeline

@@ -4,7 +4,7 @@ namespace FedLearn.Samples.Server;
 /// The server's settings, bound from the <c>FedLearn:Server</c> section (appsettings.json, <c>FEDLEARN_</c> environment
 /// variables, command line). Names match the simulation sample's options where they mean the same thing.
 /// </summary>
-public sealed class ServerSettings
+public sealed partial class ServerSettings
 {
     public const string Section = "FedLearn:Server";
 

@@ -89,6 +89,7 @@ public sealed partial class FederatedServer
             }
 
             trainingParts.Add(new EvaluationMetrics(update.Metrics.Loss, update.Metrics.Accuracy, update.ExampleCount));
+            _clientTraining.Record(clientId, update.Metrics);
             slowest = update.Metrics.Duration > slowest ? update.Metrics.Duration : slowest;
             trainingSum += update.Metrics.Duration;
         }

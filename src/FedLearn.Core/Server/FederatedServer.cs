@@ -21,6 +21,7 @@ public sealed partial class FederatedServer
     private readonly IServerTransport _transport;
     private readonly ServerPipeline _pipeline;
     private readonly ILogger _logger;
+    private readonly Telemetry.ClientTrainingTelemetry _clientTraining;
     private ModelWeights _weights;
 
     /// <summary>Builds a server; the options are validated now.</summary>
@@ -36,6 +37,7 @@ public sealed partial class FederatedServer
         _transport = transport;
         _pipeline = pipeline;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _clientTraining = new Telemetry.ClientTrainingTelemetry(options.PerClientMetricsLimit, _logger);
         _weights = initialWeights.Clone();
     }
 

@@ -88,6 +88,16 @@ public sealed class FederatedServerOptions : IValidatableObject
     /// <value>Default true.</value>
     public bool ResumeFromCheckpoint { get; set; } = true;
 
+    /// <summary>
+    /// Most distinct client ids the server records per-client training metrics for
+    /// (<see cref="Telemetry.FedLearnTelemetry.ClientTrainingLoss"/> and its siblings, tagged <c>client_id</c>): every
+    /// id is one more series per instrument in the metrics backend. The first ids seen are recorded for the whole run;
+    /// clients beyond the limit are left out of these metrics (logged once) but counted in every round metric. 0 records none.
+    /// </summary>
+    /// <value>Default 100.</value>
+    [Range(0, int.MaxValue)]
+    public int PerClientMetricsLimit { get; set; } = ServerDefaults.PerClientMetricsLimit;
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

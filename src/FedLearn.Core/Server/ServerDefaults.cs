@@ -41,4 +41,7 @@ public static class ServerDefaults
 
     /// <summary>Default client learning rate.</summary>
     public const double LearningRate = 0.01;
+
+    /// <summary>Default cap on the distinct client ids the server records per-client training metrics for.</summary>
+    public const int PerClientMetricsLimit = 100;
 }

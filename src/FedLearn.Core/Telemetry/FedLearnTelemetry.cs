@@ -68,6 +68,20 @@ public static class FedLearnTelemetry
     /// </summary>
     public static Histogram<double> ExchangeDuration { get; } = Meter.CreateHistogram<double>("fedlearn.client.exchange.duration", "s", "Round-trip time of one exchange with a client, training included.");
 
+    /// <summary>
+    /// Training loss of a client's last local training run, as the client reported it, tagged <c>client_id</c> (the
+    /// log field <see cref="Logging.LogFields.ClientId"/>). A client process records its own
+    /// (<see cref="MeteredLocalTrainer"/>); the server records every client's, for at most
+    /// <see cref="Server.FederatedServerOptions.PerClientMetricsLimit"/> client ids.
+    /// </summary>
+    public static Gauge<double> ClientTrainingLoss { get; } = Meter.CreateGauge<double>("fedlearn.client.training.loss", "1", "Training loss of a client's last local training run, by client.");
+
+    /// <summary>Training accuracy (in [0, 1]) of a client's last local training run, tagged <c>client_id</c> as <see cref="ClientTrainingLoss"/>; not recorded when the task has none.</summary>
+    public static Gauge<double> ClientTrainingAccuracy { get; } = Meter.CreateGauge<double>("fedlearn.client.training.accuracy", "1", "Training accuracy of a client's last local training run, by client.");
+
+    /// <summary>Training examples a client reported for its last local training run (its FedAvg weight), tagged <c>client_id</c> as <see cref="ClientTrainingLoss"/>.</summary>
+    public static Gauge<long> ClientTrainingExamples { get; } = Meter.CreateGauge<long>("fedlearn.client.training.examples", "{example}", "Training examples behind a client's last local training run, by client.");
+
     /// <summary>ε spent so far by the released model under differential privacy, at the accountant's δ (tag <c>fedlearn.privacy.delta</c>).</summary>
     public static Gauge<double> PrivacyEpsilon { get; } = Meter.CreateGauge<double>("fedlearn.privacy.epsilon", "1", "Privacy budget spent so far (epsilon at the tagged delta).");
 }
