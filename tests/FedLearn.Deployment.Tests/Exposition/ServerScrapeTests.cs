@@ -57,6 +57,12 @@ public sealed class ServerScrapeTests
             Assert.That(families, Has.Some.StartsWith("dotnet_gc_"), "no .NET runtime metrics:\n" + body);
             Assert.That(families, Has.Some.StartsWith("http_server_request_duration"), "no ASP.NET Core request metrics:\n" + body);
             Assert.That(families, Has.Member("fedlearn_privacy_epsilon"), "no privacy budget metric under --target-epsilon:\n" + body);
+
+            // The client's own training loss, per client: the series the Training Overview's per-client panels query.
+            Assert.That(Samples(body, "fedlearn_client_training_loss").Where(s => s.Contains("client_id=\"client-0\"", StringComparison.Ordinal)), Has.Exactly(1).Items, "no per-client training loss for client-0:\n" + body);
+            System.Text.RegularExpressions.Match trained = System.Text.RegularExpressions.Regex.Match(client.Log, @"partition 0 of 1 \((\d+) training");
+            Assert.That(trained.Success, Is.True, "the client logs its partition:\n" + client.Log);
+            Assert.That(Samples(body, "fedlearn_client_training_examples").Where(s => s.Contains("client_id=\"client-0\"", StringComparison.Ordinal)).Select(ValueOf), Is.EqualTo(new[] { double.Parse(trained.Groups[1].Value, CultureInfo.InvariantCulture) }), "the training examples client-0 reported: its partition's training part");
         });
 
         // The run is recorded in the MLflow file store: the settings as parameters.
@@ -113,6 +119,14 @@ public sealed class ServerScrapeTests
     /// <summary>The metric families a text exposition declares (its # TYPE lines).</summary>
     private static string[] FamiliesOf(string exposition) =>
         exposition.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).Distinct().ToArray();
+
+    /// <summary>The sample lines of one series name.</summary>
+    private static string[] Samples(string exposition, string series) =>
+        exposition.Split('\n').Where(l => l.StartsWith(series + "{", StringComparison.Ordinal) || l.StartsWith(series + " ", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>The value of a sample line (<c>name{labels} value [timestamp]</c>).</summary>
+    private static double ValueOf(string sample) =>
+        double.Parse(sample[(sample.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 
     /// <summary>The series names of an exposition's samples.</summary>
     private static string[] SeriesOf(string exposition) =>
