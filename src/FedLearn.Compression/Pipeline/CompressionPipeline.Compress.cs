@@ -99,13 +99,7 @@ internal sealed partial class CompressionPipeline
                 float[] residual = ErrorFeedbackMemory.Residual(context.State, n);
                 if (_spec.TopK)
                 {
-                    // residual ← update + residual everywhere (the same float sums the selection formed), then the
-                    // kept positions get what was not sent of them.
-                    TensorPrimitives.Add(update, residual, residual);
-                    for (int j = 0; j < m; j++)
-                    {
-                        residual[indices[j]] = values[j] - sent[j];
-                    }
+                    UpdateResidual(update, indices, values, sent, residual);
                 }
                 else
                 {
@@ -147,13 +141,17 @@ internal sealed partial class CompressionPipeline
         long valueBytes = quantizer is not QuantizerSpec qv ? 4L * m
             : _spec.EntropyCodesValues ? RansCodec.MaxEncodedLength(m, qv.Bits)
             : BitPacking.PackedLength(m, qv.Bits);
-        long bound = WireHeader.Size + ParameterBlockSize + 12 + indexBytes + scaleBytes + valueBytes;
+        int sectionCount = (_spec.TopK ? 1 : 0) + (quantizer is null ? 1 : 2);
+        long bound = WireHeader.Size + ParameterBlockSize + (4L * sectionCount) + indexBytes + scaleBytes + valueBytes;
         if (bound > Array.MaxLength)
         {
             throw new ArgumentException($"The encoded update would need {bound} bytes, more than one array can hold; use a smaller update or a stronger chain.");
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)bound);
+        // Without rANS every section's size is known, so the payload is written in place instead of copied out of
+        // scratch; rANS only has an upper bound.
+        bool exact = quantizer is null || !_spec.EntropyCodesValues;
+        byte[] buffer = exact ? new byte[bound] : ArrayPool<byte>.Shared.Rent((int)bound);
         try
         {
             var writer = new ByteWriter(buffer, WireHeader.Size);
@@ -203,13 +201,41 @@ internal sealed partial class CompressionPipeline
                 WriteSectionLength(ref writer, valueLength);
             }
 
-            byte[] payload = buffer.AsSpan(0, writer.Position).ToArray();
+            if (exact && writer.Position != buffer.Length)
+            {
+                throw new InvalidOperationException($"The payload took {writer.Position} bytes where {buffer.Length} were computed.");
+            }
+
+            byte[] payload = exact ? buffer : buffer.AsSpan(0, writer.Position).ToArray();
             WireHeader.Write(payload, _spec.ChainId, n);
             return payload;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (!exact)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// residual ← update + residual everywhere (the same float sums the selection formed), except at the kept
+    /// positions, which get what was not sent of them. Block by block, so the kept positions of a block are written
+    /// while it is still in the cache instead of in a second sweep over the whole residual.
+    /// </summary>
+    private static void UpdateResidual(ReadOnlySpan<float> update, ReadOnlySpan<int> indices, ReadOnlySpan<float> kept, ReadOnlySpan<float> sent, Span<float> residual)
+    {
+        int j = 0;
+        for (int start = 0; start < update.Length; start += ScatterBlock)
+        {
+            int end = Math.Min(update.Length, start + ScatterBlock);
+            Span<float> block = residual[start..end];
+            TensorPrimitives.Add(update[start..end], block, block);
+            for (; j < indices.Length && indices[j] < end; j++)
+            {
+                residual[indices[j]] = kept[j] - sent[j];
+            }
         }
     }
 
