@@ -224,7 +224,7 @@ internal sealed partial class CompressionPipeline
     /// positions, which get what was not sent of them. Block by block, so the kept positions of a block are written
     /// while it is still in the cache instead of in a second sweep over the whole residual.
     /// </summary>
-    private static void UpdateResidual(ReadOnlySpan<float> update, ReadOnlySpan<int> indices, ReadOnlySpan<float> kept, ReadOnlySpan<float> sent, Span<float> residual)
+    internal static void UpdateResidual(ReadOnlySpan<float> update, ReadOnlySpan<int> indices, ReadOnlySpan<float> kept, ReadOnlySpan<float> sent, Span<float> residual)
     {
         int j = 0;
         for (int start = 0; start < update.Length; start += ScatterBlock)
