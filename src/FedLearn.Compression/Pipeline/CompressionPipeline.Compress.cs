@@ -24,7 +24,6 @@ internal sealed partial class CompressionPipeline
             throw new ArgumentException($"The update has {n} elements, more than the configured maximum of {_spec.MaxElementCount}.", nameof(update));
         }
 
-        EnsureFinite(update, nameof(update), "The update");
         int m = _spec.KeptCount(n);
         QuantizerSpec? quantizer = _spec.Quantizer;
         int chunkCount = quantizer?.ChunkCount(m) ?? 0;
@@ -35,33 +34,44 @@ internal sealed partial class CompressionPipeline
         double[]? scaleRent = null;
         try
         {
-            ReadOnlySpan<float> x = update;
-            float[]? residual = null;
-            if (_spec.ErrorFeedback)
-            {
-                residual = ErrorFeedbackMemory.Residual(context.State, n);
-                accumulatorRent = ArrayPool<float>.Shared.Rent(n);
-                Span<float> accumulated = accumulatorRent.AsSpan(0, n);
-                TensorPrimitives.Add(update, residual, accumulated);
-                EnsureFinite(accumulated, nameof(update), "The update plus the error-feedback residual");
-                x = accumulated;
-            }
-
             Span<int> indices = default;
-            ReadOnlySpan<float> values = x;
+            ReadOnlySpan<float> values = update;
+            ReadOnlySpan<float> accumulated = update;
             if (_spec.TopK)
             {
+                // Top-k reads update + residual in its own pass and checks finiteness there, so the dense sum is never
+                // stored and the update is read once; the residual is written only after the payload is complete.
+                ReadOnlySpan<float> previous = default;
+                if (_spec.ErrorFeedback)
+                {
+                    float[] residual = PreviousResidual(context.State, n, out bool rented);
+                    accumulatorRent = rented ? residual : null;
+                    previous = residual.AsSpan(0, n);
+                }
+
                 indexRent = ArrayPool<int>.Shared.Rent(m);
                 valueRent = ArrayPool<float>.Shared.Rent(m);
                 indices = indexRent.AsSpan(0, m);
                 Span<float> kept = valueRent.AsSpan(0, m);
-                TopKSelector.Select(x, m, indices, Seeds.Derive(context.Seed, TopKSeedPurpose));
-                for (int j = 0; j < m; j++)
+                if (!TopKSelector.SelectSum(update, previous, m, indices, kept, Seeds.Derive(context.Seed, TopKSeedPurpose), n >= TopKSelector.SamplingThreshold))
                 {
-                    kept[j] = x[indices[j]];
+                    ThrowNotFinite(update, previous);
                 }
 
                 values = kept;
+            }
+            else
+            {
+                EnsureFinite(update, nameof(update), "The update");
+                if (_spec.ErrorFeedback)
+                {
+                    float[] residual = ErrorFeedbackMemory.Residual(context.State, n);
+                    accumulatorRent = ArrayPool<float>.Shared.Rent(n);
+                    Span<float> sum = accumulatorRent.AsSpan(0, n);
+                    TensorPrimitives.Add(update, residual, sum);
+                    EnsureFinite(sum, nameof(update), "The update plus the error-feedback residual");
+                    values = accumulated = sum;
+                }
             }
 
             Span<uint> codes = default;
@@ -75,7 +85,7 @@ internal sealed partial class CompressionPipeline
                 Quantizer.Quantize(values, q, StochasticNoise.StreamSeed(context.Seed), codes, scales);
             }
 
-            if (residual is not null)
+            if (_spec.ErrorFeedback)
             {
                 // What the server will decode, computed by the decoder's own kernel so the residual is exact.
                 ReadOnlySpan<float> sent = values;
@@ -86,17 +96,14 @@ internal sealed partial class CompressionPipeline
                     sent = sentRent.AsSpan(0, m);
                 }
 
+                float[] residual = ErrorFeedbackMemory.Residual(context.State, n);
                 if (_spec.TopK)
                 {
-                    x.CopyTo(residual);
-                    for (int j = 0; j < m; j++)
-                    {
-                        residual[indices[j]] = x[indices[j]] - sent[j];
-                    }
+                    UpdateResidual(update, indices, values, sent, residual);
                 }
                 else
                 {
-                    TensorPrimitives.Subtract(x, sent, residual);
+                    TensorPrimitives.Subtract(accumulated, sent, residual);
                 }
             }
 
@@ -134,13 +141,17 @@ internal sealed partial class CompressionPipeline
         long valueBytes = quantizer is not QuantizerSpec qv ? 4L * m
             : _spec.EntropyCodesValues ? RansCodec.MaxEncodedLength(m, qv.Bits)
             : BitPacking.PackedLength(m, qv.Bits);
-        long bound = WireHeader.Size + ParameterBlockSize + 12 + indexBytes + scaleBytes + valueBytes;
+        int sectionCount = (_spec.TopK ? 1 : 0) + (quantizer is null ? 1 : 2);
+        long bound = WireHeader.Size + ParameterBlockSize + (4L * sectionCount) + indexBytes + scaleBytes + valueBytes;
         if (bound > Array.MaxLength)
         {
             throw new ArgumentException($"The encoded update would need {bound} bytes, more than one array can hold; use a smaller update or a stronger chain.");
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)bound);
+        // Without rANS every section's size is known, so the payload is written in place instead of copied out of
+        // scratch; rANS only has an upper bound.
+        bool exact = quantizer is null || !_spec.EntropyCodesValues;
+        byte[] buffer = exact ? new byte[bound] : ArrayPool<byte>.Shared.Rent((int)bound);
         try
         {
             var writer = new ByteWriter(buffer, WireHeader.Size);
@@ -190,14 +201,77 @@ internal sealed partial class CompressionPipeline
                 WriteSectionLength(ref writer, valueLength);
             }
 
-            byte[] payload = buffer.AsSpan(0, writer.Position).ToArray();
+            if (exact && writer.Position != buffer.Length)
+            {
+                throw new InvalidOperationException($"The payload took {writer.Position} bytes where {buffer.Length} were computed.");
+            }
+
+            byte[] payload = exact ? buffer : buffer.AsSpan(0, writer.Position).ToArray();
             WireHeader.Write(payload, _spec.ChainId, n);
             return payload;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (!exact)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
+    }
+
+    /// <summary>
+    /// residual ← update + residual everywhere (the same float sums the selection formed), except at the kept
+    /// positions, which get what was not sent of them. Block by block, so the kept positions of a block are written
+    /// while it is still in the cache instead of in a second sweep over the whole residual.
+    /// </summary>
+    internal static void UpdateResidual(ReadOnlySpan<float> update, ReadOnlySpan<int> indices, ReadOnlySpan<float> kept, ReadOnlySpan<float> sent, Span<float> residual)
+    {
+        int j = 0;
+        for (int start = 0; start < update.Length; start += ScatterBlock)
+        {
+            int end = Math.Min(update.Length, start + ScatterBlock);
+            Span<float> block = residual[start..end];
+            TensorPrimitives.Add(update[start..end], block, block);
+            for (; j < indices.Length && indices[j] < end; j++)
+            {
+                residual[indices[j]] = kept[j] - sent[j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The client's residual for a top-k chain, without creating state: the first time, a zeroed rented buffer
+    /// (<paramref name="rented"/> set; its first <paramref name="n"/> values count), so that an update rejected as
+    /// non-finite leaves the state untouched.
+    /// </summary>
+    private static float[] PreviousResidual(ComponentState state, int n, out bool rented)
+    {
+        rented = !state.TryGet(ErrorFeedbackMemory.StateKey, out _);
+        if (!rented)
+        {
+            // Checks the length as the state does, with its message.
+            return ErrorFeedbackMemory.Residual(state, n);
+        }
+
+        float[] zeros = ArrayPool<float>.Shared.Rent(n);
+        zeros.AsSpan(0, n).Clear();
+        return zeros;
+    }
+
+    /// <summary>Throws the message <see cref="EnsureFinite"/> gives for the first non-finite value of update (+ residual).</summary>
+    private static void ThrowNotFinite(ReadOnlySpan<float> update, ReadOnlySpan<float> residual)
+    {
+        EnsureFinite(update, nameof(update), "The update");
+        for (int i = 0; i < residual.Length; i++)
+        {
+            float sum = update[i] + residual[i];
+            if (!float.IsFinite(sum))
+            {
+                throw new ArgumentException($"The update plus the error-feedback residual must be finite, but element {i} is {sum}.", nameof(update));
+            }
+        }
+
+        throw new InvalidOperationException("Top-k selection reported a non-finite value that is not there.");
     }
 
     private static void WriteSectionLength(ref ByteWriter writer, int length)

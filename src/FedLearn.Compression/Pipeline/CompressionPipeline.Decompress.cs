@@ -96,10 +96,16 @@ internal sealed partial class CompressionPipeline
                 Span<int> indices = indexRent.AsSpan(0, m);
                 IndexSection.Decode(indexSection, rice, n, indices);
 
-                destination.Clear();
-                for (int j = 0; j < m; j++)
+                // Clear a block, then place the kept values that fall in it while it is in the cache.
+                int j = 0;
+                for (int start = 0; start < n; start += ScatterBlock)
                 {
-                    destination[indices[j]] = values[j];
+                    int end = Math.Min(n, start + ScatterBlock);
+                    destination[start..end].Clear();
+                    for (; j < m && indices[j] < end; j++)
+                    {
+                        destination[indices[j]] = values[j];
+                    }
                 }
             }
         }

@@ -14,6 +14,9 @@ internal sealed partial class CompressionPipeline : ICompressor
 {
     private const int ParameterBlockSize = 12;
 
+    /// <summary>Elements per block when dense work and the kept positions inside it are done together (16 KB of floats).</summary>
+    private const int ScatterBlock = 4096;
+
     private readonly PipelineSpec _spec;
 
     public CompressionPipeline(PipelineSpec spec)

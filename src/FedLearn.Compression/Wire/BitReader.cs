@@ -22,6 +22,16 @@ internal ref struct BitReader
         _totalBits = (long)data.Length * 8;
     }
 
+    /// <summary>Reads <paramref name="data"/> from bit <paramref name="bitPosition"/> on (a decoder's slow path resuming its own fast loop).</summary>
+    public BitReader(ReadOnlySpan<byte> data, string section, long bitPosition)
+        : this(data, section)
+    {
+        _bitPosition = Math.Clamp(bitPosition, 0, _totalBits);
+    }
+
+    /// <summary>Bits read so far.</summary>
+    public readonly long BitPosition => _bitPosition;
+
     /// <summary>Reads <paramref name="bits"/> (0 to 32) bits.</summary>
     public uint Read(int bits)
     {
@@ -101,6 +111,9 @@ internal ref struct BitReader
     private readonly FedLearnFormatException Truncated() =>
         new($"The {_section} section ends early: it has {_data.Length} bytes, too few for the values the header announces.");
 
-    private readonly FedLearnFormatException TooLong(long maxZeros) =>
-        new($"The {_section} section holds a unary run longer than the {maxZeros} the element count allows.");
+    private readonly FedLearnFormatException TooLong(long maxZeros) => UnaryRunTooLong(_section, maxZeros);
+
+    /// <summary>The error for a unary run longer than <paramref name="maxZeros"/>, shared with decoders that read runs themselves.</summary>
+    public static FedLearnFormatException UnaryRunTooLong(string section, long maxZeros) =>
+        new($"The {section} section holds a unary run longer than the {maxZeros} the element count allows.");
 }

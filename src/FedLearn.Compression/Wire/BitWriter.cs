@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace FedLearn.Compression.Wire;
 
@@ -23,6 +24,7 @@ internal ref struct BitWriter
     public readonly int ByteCount => _position + ((_accumulatedBits + 7) >> 3);
 
     /// <summary>Appends the low <paramref name="bits"/> (0 to 32) of <paramref name="value"/>, whose higher bits must be zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(uint value, int bits)
     {
         // The accumulator holds fewer than 32 bits between calls, so 32 more always fit in 64.

@@ -22,6 +22,22 @@ public sealed class GolombRiceTests
         return (length == buffer.Length && decoded.SequenceEqual(indices)).Label($"n={n} k={indices.Length} r={r}");
     }
 
+    [Test]
+    public void Encoding_into_a_larger_buffer_gives_the_same_bytes_whatever_it_held([Values(0, 1, 3, 9)] int r)
+    {
+        var random = new DeterministicRandom(11);
+        int[] indices = Enumerable.Range(0, 50_000).Where(_ => random.NextDouble() < 0.05).ToArray();
+        indices = [.. indices, 50_000 + (1 << 12), 50_001 + (1 << 20)];
+        byte[] exact = new byte[(GolombRice.Cost(indices, r) + 7) / 8];
+        Assert.That(GolombRice.Encode(indices, r, exact), Is.EqualTo(exact.Length));
+        byte[] larger = Enumerable.Repeat((byte)0xA5, exact.Length + 100).ToArray();
+        Assert.That(GolombRice.Encode(indices, r, larger), Is.EqualTo(exact.Length));
+        Assert.That(larger.Take(exact.Length), Is.EqualTo(exact));
+        int[] decoded = new int[indices.Length];
+        GolombRice.Decode(exact, r, indices[^1] + 1, decoded);
+        Assert.That(decoded, Is.EqualTo(indices));
+    }
+
     [TestCase(0.001)]
     [TestCase(0.01)]
     [TestCase(0.1)]
@@ -43,6 +59,16 @@ public sealed class GolombRiceTests
         GolombRice.Encode(indices, 2, buffer);
         var ex = Assert.Throws<FedLearnFormatException>(() => GolombRice.Decode(buffer, 2, 50, new int[2]));
         Assert.That(ex!.Message, Does.Contain("index section"));
+    }
+
+    [Test]
+    public void A_unary_run_longer_than_the_element_count_allows_is_rejected_inside_a_window()
+    {
+        // Twenty zero bits, then a one: quotient 20 where only 10 positions exist (r = 0).
+        byte[] source = new byte[16];
+        source[2] = 0x10;
+        var ex = Assert.Throws<FedLearnFormatException>(() => GolombRice.Decode(source, 0, 10, new int[1]));
+        Assert.That(ex!.Message, Does.Contain("unary run longer than the 10"));
     }
 
     [Test]
