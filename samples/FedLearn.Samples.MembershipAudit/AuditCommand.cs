@@ -10,10 +10,14 @@ internal static class AuditCommand
 
     public static readonly string[] Optimizers = ["adam", "sgd"];
 
+    /// <summary>The fewest canaries the canary audit takes: enough that both the included and the held-out side have at least 2 (the ε bound's two halves need them) except with probability about 2e-5.</summary>
+    public const int MinimumCanaries = 20;
+
     private static readonly Option<string> Model = new("--model") { Description = "Model: cnn (2 conv + 2 linear) or mlp.", DefaultValueFactory = _ => "cnn" };
     private static readonly Option<int> Members = new("--members") { Description = "Training examples of the target model (its members).", DefaultValueFactory = _ => 1000 };
     private static readonly Option<int?> NonMembers = new("--non-members") { Description = "Held-out examples the attack must tell apart from the members (default: as many as --members)." };
     private static readonly Option<int> Shadows = new("--shadows") { Description = "Shadow models (0 = loss-threshold attack only).", DefaultValueFactory = _ => 4 };
+    private static readonly Option<int> Canaries = new("--canaries") { Description = $"Mislabelled canaries for the canary audit, each added to the target's training set with probability 1/2 (0 = off; else at least {MinimumCanaries}).", DefaultValueFactory = _ => 0 };
     private static readonly Option<int> Epochs = new("--epochs") { Description = "Training epochs of the target and of every shadow.", DefaultValueFactory = _ => 40 };
     private static readonly Option<int> BatchSize = new("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 32 };
     private static readonly Option<double?> Lr = new("--lr") { Description = "Learning rate (default: 0.001 with adam, 0.02 with sgd)." };
@@ -29,8 +33,8 @@ internal static class AuditCommand
 
     public static RootCommand Create()
     {
-        var root = new RootCommand("Membership-inference audit of a model trained on Fashion-MNIST: loss-threshold and shadow-model attacks, AUC, TPR at low FPR and the empirical ε lower bound.");
-        foreach (Option option in new Option[] { Model, Members, NonMembers, Shadows, Epochs, BatchSize, Lr, Optimizer, Epsilon, DpClip, Delta, Confidence, Seed, DataDir, Output, Threads })
+        var root = new RootCommand("Membership-inference audit of a model trained on Fashion-MNIST: loss-threshold, shadow-model and (with --canaries) canary attacks, AUC, TPR at low FPR and the empirical ε lower bound.");
+        foreach (Option option in new Option[] { Model, Members, NonMembers, Shadows, Canaries, Epochs, BatchSize, Lr, Optimizer, Epsilon, DpClip, Delta, Confidence, Seed, DataDir, Output, Threads })
         {
             root.Options.Add(option);
         }
@@ -84,12 +88,19 @@ internal static class AuditCommand
             throw new UsageException($"--shadows must be 0 or more, got {shadows}.");
         }
 
+        int canaries = result.GetValue(Canaries);
+        if (canaries != 0 && canaries < MinimumCanaries)
+        {
+            throw new UsageException($"--canaries must be 0 (no canary audit) or at least {MinimumCanaries}, got {canaries}.");
+        }
+
         return new AuditSettings
         {
             Model = model,
             Members = members,
             NonMembers = AtLeast(result.GetValue(NonMembers) ?? members, 2, "--non-members"),
             Shadows = shadows,
+            Canaries = canaries,
             Epochs = AtLeast(result.GetValue(Epochs), 1, "--epochs"),
             BatchSize = AtLeast(result.GetValue(BatchSize), 1, "--batch-size"),
             Lr = lr,

@@ -8,10 +8,11 @@ using FedLearn.Torch;
 
 namespace FedLearn.Samples.MembershipAudit;
 
-/// <summary>Loads Fashion-MNIST, splits it into members, non-members and the shadow pool, and audits every requested ε.</summary>
+/// <summary>Loads Fashion-MNIST, splits it into members, non-members, canaries and the shadow pool, and audits every requested ε.</summary>
 internal static class AuditRunner
 {
     private const long DataSplitPurpose = 0x4441_5441; // "DATA"
+    private const long CanaryPurpose = 0x4341_4E41; // "CANA"
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -30,12 +31,18 @@ internal static class AuditRunner
             $"{settings.Epochs} epochs, batch {settings.BatchSize}, {settings.Optimizer} lr {settings.Lr.ToString(CultureInfo.InvariantCulture)}, DP clip {settings.DpClip.ToString(CultureInfo.InvariantCulture)}, " +
             $"δ {settings.Delta.ToString(CultureInfo.InvariantCulture)}, confidence {settings.Confidence.ToString(CultureInfo.InvariantCulture)}, seed {settings.Seed}");
         output.WriteLine($"# shadow pool {data.ShadowPool.Count} training images, evaluation on the {test.Count} test images");
+        if (data.Canaries is { } canaries)
+        {
+            output.WriteLine($"# {canaries.Count} canaries (training images with a random wrong label): {canaries.IncludedCount} added to the target's {settings.Members} members, {canaries.ExcludedCount} held out");
+        }
+
         if (settings.Output is not null)
         {
             Directory.CreateDirectory(settings.Output);
         }
 
         var rows = new List<string>();
+        var canaryRows = new List<string>();
         foreach (double epsilon in settings.Epsilons)
         {
             AuditTraining training = AuditTraining.For(settings, epsilon);
@@ -67,6 +74,11 @@ internal static class AuditRunner
             stopwatch.Stop();
             string row = Row(epsilon, accountantEpsilon, report, stopwatch.Elapsed);
             rows.Add(row);
+            if (report.Canary is not null)
+            {
+                canaryRows.Add(CanaryRow(epsilon, accountantEpsilon, report));
+            }
+
             output.WriteLine($"  [ε {Format(epsilon)}] done in {stopwatch.Elapsed.TotalMinutes:F1} min ({training.Description})");
             if (settings.Output is not null)
             {
@@ -83,6 +95,19 @@ internal static class AuditRunner
             output.WriteLine(row);
         }
 
+        if (canaryRows.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Canary audit (loss on the canary label; members are the included canaries):");
+            output.WriteLine();
+            output.WriteLine("| target ε | accountant ε | canaries in / out | canary label predicted in / out | AUC canary | TPR@1%FPR | TPR@0.1%FPR | attack accuracy | ε lower bound canary |");
+            output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (string row in canaryRows)
+            {
+                output.WriteLine(row);
+            }
+        }
+
         output.WriteLine();
         output.WriteLine($"ε lower bounds hold with confidence {settings.Confidence.ToString(CultureInfo.InvariantCulture)} at δ = {settings.Delta.ToString(CultureInfo.InvariantCulture)} (Clopper–Pearson; threshold chosen on one half of the scores, bound measured on the other half).");
         return 0;
@@ -90,10 +115,10 @@ internal static class AuditRunner
 
     private static MembershipAuditData Split(LabeledDataset train, LabeledDataset test, AuditSettings settings)
     {
-        int needed = settings.Members + settings.NonMembers + (settings.Shadows * (settings.Members + settings.NonMembers));
+        long needed = settings.Members + settings.NonMembers + (long)settings.Canaries + ((long)settings.Shadows * (settings.Members + settings.NonMembers));
         if (needed > train.Count)
         {
-            throw new UsageException($"{settings.Shadows} shadows with {settings.Members} members and {settings.NonMembers} non-members need {needed} training images; Fashion-MNIST has {train.Count}.");
+            throw new UsageException($"{settings.Shadows} shadows with {settings.Members} members, {settings.NonMembers} non-members and {settings.Canaries} canaries need {needed} training images; Fashion-MNIST has {train.Count}.");
         }
 
         int[] order = new int[train.Count];
@@ -103,12 +128,25 @@ internal static class AuditRunner
         }
 
         new DeterministicRandom(Seeds.Derive(settings.Seed, DataSplitPurpose)).Shuffle(order.AsSpan());
+        int canaryStart = settings.Members + settings.NonMembers;
+        int poolStart = canaryStart + settings.Canaries;
+        CanarySet? canaries = null;
+        if (settings.Canaries > 0)
+        {
+            canaries = CanarySet.Mislabel(new DatasetView(train, order[canaryStart..poolStart]), Seeds.Derive(settings.Seed, CanaryPurpose));
+            if (canaries.IncludedCount < 2 || canaries.ExcludedCount < 2)
+            {
+                throw new UsageException($"--canaries {settings.Canaries} with --seed {settings.Seed} included {canaries.IncludedCount} and held out {canaries.ExcludedCount}; the audit needs at least 2 of each: use more canaries.");
+            }
+        }
+
         return new MembershipAuditData
         {
             Members = new DatasetView(train, order[..settings.Members]),
-            NonMembers = new DatasetView(train, order[settings.Members..(settings.Members + settings.NonMembers)]),
-            ShadowPool = new DatasetView(train, order[(settings.Members + settings.NonMembers)..]),
+            NonMembers = new DatasetView(train, order[settings.Members..canaryStart]),
+            ShadowPool = new DatasetView(train, order[poolStart..]),
             Evaluation = test.All(),
+            Canaries = canaries,
         };
     }
 
@@ -124,6 +162,14 @@ internal static class AuditRunner
             $"{loss.TprAt01PercentFpr:P1} / {Shadow(m => m.TprAt01PercentFpr.ToString("P1", CultureInfo.InvariantCulture))} | " +
             $"{loss.Accuracy:P1} / {Shadow(m => m.Accuracy.ToString("P1", CultureInfo.InvariantCulture))} | " +
             $"{Bound(loss)} / {Shadow(Bound)} | {elapsed.TotalMinutes:F1} min |";
+    }
+
+    private static string CanaryRow(double epsilon, double accountantEpsilon, MembershipAuditReport report)
+    {
+        MembershipAttackMetrics canary = report.Canary!;
+        return $"| {Format(epsilon)} | {Format(accountantEpsilon)} | {canary.Operating.Members} / {canary.Operating.NonMembers} | " +
+            $"{report.CanaryMemberAccuracy:P1} / {report.CanaryNonMemberAccuracy:P1} | {canary.Auc:F4} | {canary.TprAt1PercentFpr:P1} | {canary.TprAt01PercentFpr:P1} | " +
+            $"{canary.Accuracy:P1} | {canary.EmpiricalEpsilon.Epsilon:F3} |";
     }
 
     private static string Format(double epsilon) =>

@@ -11,6 +11,9 @@ internal sealed record AuditSettings
 
     public required int Shadows { get; init; }
 
+    /// <summary>Mislabelled canaries of the canary audit (0 = no canary audit).</summary>
+    public required int Canaries { get; init; }
+
     public required int Epochs { get; init; }
 
     public required int BatchSize { get; init; }

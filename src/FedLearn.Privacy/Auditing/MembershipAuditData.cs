@@ -20,4 +20,11 @@ public sealed record MembershipAuditData
 
     /// <summary>Optional test examples for the target's accuracy (null for none).</summary>
     public DatasetView? Evaluation { get; init; }
+
+    /// <summary>
+    /// Optional canaries (null for none): the target trains on <see cref="Members"/> plus the included canaries, and
+    /// the canary attack tells the included canaries from the held-out ones. The shadows never see a canary. The
+    /// canaries' records should appear in no other set, and at least 2 must be included and 2 held out.
+    /// </summary>
+    public CanarySet? Canaries { get; init; }
 }

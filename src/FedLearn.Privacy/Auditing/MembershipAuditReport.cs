@@ -23,4 +23,14 @@ public sealed record MembershipAuditReport(
     double ShadowMemberAccuracy,
     double ShadowNonMemberAccuracy,
     MembershipAttackMetrics LossThreshold,
-    MembershipAttackMetrics? ShadowModel);
+    MembershipAttackMetrics? ShadowModel)
+{
+    /// <summary>The canary attack (see <see cref="CanarySet"/>): loss on the canary label, members being the included canaries; null when the audit had no canaries.</summary>
+    public MembershipAttackMetrics? Canary { get; init; }
+
+    /// <summary>The share of included canaries the target predicts with their canary label (how many it memorised); NaN without canaries.</summary>
+    public double CanaryMemberAccuracy { get; init; } = double.NaN;
+
+    /// <summary>The share of held-out canaries the target predicts with their canary label (chance level of a wrong label); NaN without canaries.</summary>
+    public double CanaryNonMemberAccuracy { get; init; } = double.NaN;
+}

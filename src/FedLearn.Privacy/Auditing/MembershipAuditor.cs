@@ -5,7 +5,7 @@ namespace FedLearn.Privacy.Auditing;
 /// <summary>
 /// Audits a training procedure by membership inference: trains the target model on the members, trains shadow
 /// models the same way on disjoint data from the shadow pool, and runs the loss-threshold and shadow-model attacks on
-/// the target's prediction vectors for its members and non-members.
+/// the target's prediction vectors for its members and non-members; with canaries, also the canary attack.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,6 +19,13 @@ namespace FedLearn.Privacy.Auditing;
 /// loss (the target's own when there are no shadows); that of the shadow attack is probability one half. Neither
 /// looks at the target's membership labels. The empirical ε lower bound chooses its own threshold honestly (see
 /// <see cref="EmpiricalEpsilon.Estimate"/>).
+/// </para>
+/// <para>
+/// With <see cref="MembershipAuditData.Canaries"/>, the target trains on the members plus the included canaries
+/// (<see cref="CanarySet.WithIncludedCanaries"/>) and the canary attack scores every canary by the target's loss on
+/// its canary label (<see cref="LossThresholdAttack.Scores"/>). Its operating threshold is the median canary score:
+/// the adversary knows each canary was included with probability one half, so it calls the better-fitted half
+/// members, again without looking at which ones were.
 /// </para>
 /// <para>Not thread-safe: run one audit at a time per instance.</para>
 /// </remarks>
@@ -57,7 +64,7 @@ public sealed class MembershipAuditor
     /// <param name="progress">Receives one line per finished step (may be null).</param>
     /// <param name="cancellationToken">Cancels training and prediction.</param>
     /// <returns>The audit report.</returns>
-    /// <exception cref="ArgumentException">A set is too small, the pool cannot hold the shadows' data, or the sets come from datasets with different class counts.</exception>
+    /// <exception cref="ArgumentException">A set is too small, the pool cannot hold the shadows' data, the sets come from datasets with different class counts, or the canaries have fewer than 2 included or 2 held out.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async Task<MembershipAuditReport> RunAsync(MembershipAuditData data, IProgress<string>? progress, CancellationToken cancellationToken)
     {
@@ -67,7 +74,8 @@ public sealed class MembershipAuditor
         int nonMembers = data.NonMembers.Count;
         ulong seed = _options.Seed;
 
-        (ModelWeights targetWeights, TrainingMetrics targetTraining) = await TrainAsync(data.Members, 0, cancellationToken).ConfigureAwait(false);
+        DatasetView targetTrainingSet = data.Canaries is { } canaries ? canaries.WithIncludedCanaries(data.Members) : data.Members;
+        (ModelWeights targetWeights, TrainingMetrics targetTraining) = await TrainAsync(targetTrainingSet, 0, cancellationToken).ConfigureAwait(false);
         PredictionSet targetMembers = await _predictions.PredictAsync(targetWeights, data.Members, cancellationToken).ConfigureAwait(false);
         PredictionSet targetNonMembers = await _predictions.PredictAsync(targetWeights, data.NonMembers, cancellationToken).ConfigureAwait(false);
         double evaluationAccuracy = double.NaN;
@@ -77,6 +85,13 @@ public sealed class MembershipAuditor
         }
 
         progress?.Report($"target: {members} members, training accuracy {targetMembers.Accuracy():F4}, non-member accuracy {targetNonMembers.Accuracy():F4}, evaluation accuracy {evaluationAccuracy:F4}");
+
+        (MembershipAttackMetrics Metrics, double MemberAccuracy, double NonMemberAccuracy)? canary = null;
+        if (data.Canaries is not null)
+        {
+            canary = await CanaryAttackAsync(targetWeights, data.Canaries, cancellationToken).ConfigureAwait(false);
+            progress?.Report($"canaries: {data.Canaries.IncludedCount} included, {data.Canaries.ExcludedCount} held out; canary label predicted on {canary.Value.MemberAccuracy:F4} of the included and {canary.Value.NonMemberAccuracy:F4} of the held-out");
+        }
 
         int[] pool = new int[data.ShadowPool.Count];
         for (int i = 0; i < pool.Length; i++)
@@ -130,6 +145,11 @@ public sealed class MembershipAuditor
             AuditTelemetry.Record(shadow);
         }
 
+        if (canary is not null)
+        {
+            AuditTelemetry.Record(canary.Value.Metrics);
+        }
+
         return new MembershipAuditReport(
             members,
             nonMembers,
@@ -141,7 +161,38 @@ public sealed class MembershipAuditor
             shadows.Count > 0 ? shadows.Average(s => s.Members.Accuracy()) : double.NaN,
             shadows.Count > 0 ? shadows.Average(s => s.NonMembers.Accuracy()) : double.NaN,
             loss,
-            shadow);
+            shadow)
+        {
+            Canary = canary?.Metrics,
+            CanaryMemberAccuracy = canary?.MemberAccuracy ?? double.NaN,
+            CanaryNonMemberAccuracy = canary?.NonMemberAccuracy ?? double.NaN,
+        };
+    }
+
+    private async Task<(MembershipAttackMetrics Metrics, double MemberAccuracy, double NonMemberAccuracy)> CanaryAttackAsync(
+        ModelWeights targetWeights, CanarySet canaries, CancellationToken cancellationToken)
+    {
+        // The views carry the canary labels, so the loss attack's score is the loss on the canary label.
+        PredictionSet included = await _predictions.PredictAsync(targetWeights, canaries.IncludedCanaries(), cancellationToken).ConfigureAwait(false);
+        PredictionSet excluded = await _predictions.PredictAsync(targetWeights, canaries.ExcludedCanaries(), cancellationToken).ConfigureAwait(false);
+        double[] memberScores = LossThresholdAttack.Scores(included);
+        double[] nonMemberScores = LossThresholdAttack.Scores(excluded);
+        MembershipAttackMetrics metrics = MembershipAttackMetrics.Compute(
+            "canary-loss",
+            memberScores,
+            nonMemberScores,
+            Median([.. memberScores, .. nonMemberScores]),
+            _options.Delta,
+            _options.Confidence,
+            Seeds.Derive(_options.Seed, EpsilonSplitPurpose, 2));
+        return (metrics, included.Accuracy(), excluded.Accuracy());
+    }
+
+    private static double Median(double[] scores)
+    {
+        Array.Sort(scores);
+        int middle = scores.Length / 2;
+        return scores.Length % 2 == 1 ? scores[middle] : (0.5 * scores[middle - 1]) + (0.5 * scores[middle]);
     }
 
     private async Task<(ModelWeights Weights, TrainingMetrics Metrics)> TrainAsync(DatasetView train, int model, CancellationToken cancellationToken)
@@ -180,6 +231,19 @@ public sealed class MembershipAuditor
         if (data.ShadowPool.Count < needed)
         {
             problems.Add($"ShadowPool holds {data.ShadowPool.Count} examples but {_options.ShadowCount} shadows of {data.Members.Count} members and {data.NonMembers.Count} non-members need {needed}");
+        }
+
+        if (data.Canaries is { } canaries)
+        {
+            if (canaries.IncludedCount < 2 || canaries.ExcludedCount < 2)
+            {
+                problems.Add($"Canaries has {canaries.IncludedCount} included and {canaries.ExcludedCount} held-out canaries but needs at least 2 of each");
+            }
+
+            if (canaries.Records.ClassCount != data.Members.Dataset.ClassCount || canaries.Records.FeatureCount != data.Members.Dataset.FeatureCount)
+            {
+                problems.Add($"Canaries have {canaries.Records.FeatureCount} features and {canaries.Records.ClassCount} classes but Members has {data.Members.Dataset.FeatureCount} and {data.Members.Dataset.ClassCount}");
+            }
         }
 
         int classes = data.Members.Dataset.ClassCount;

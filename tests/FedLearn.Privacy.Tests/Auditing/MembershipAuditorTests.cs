@@ -95,6 +95,65 @@ public sealed class MembershipAuditorTests
     }
 
     [Test]
+    public async Task The_canary_attack_finds_the_canaries_a_non_private_model_memorised()
+    {
+        // 100 natural members and about 100 included mislabelled canaries: 60 epochs fit the canaries' wrong labels,
+        // which the held-out canaries, never seen, do not get.
+        MembershipAuditData data = Split(members: 100, pool: 0, evaluation: 0) with { Canaries = Canaries(count: 200, seed: 4) };
+        var auditor = new MembershipAuditor(Training(epochs: 60), new SoftmaxPredictionSource(), new MembershipAuditOptions { ShadowCount = 0, Seed = 5 });
+
+        MembershipAuditReport report = await auditor.RunAsync(data, progress: null, CancellationToken.None);
+
+        MembershipAttackMetrics canary = report.Canary!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Canary, Is.Not.Null);
+            Assert.That(report.TargetTraining.ExampleCount, Is.EqualTo(100 + data.Canaries!.IncludedCount), "the target trains on the members and the included canaries");
+            Assert.That(report.Members, Is.EqualTo(100), "the natural attacks still attack the natural members");
+            Assert.That((canary.Operating.Members, canary.Operating.NonMembers), Is.EqualTo((data.Canaries.IncludedCount, data.Canaries.ExcludedCount)));
+            Assert.That(report.CanaryMemberAccuracy, Is.GreaterThan(0.8), "the target memorised most included canaries' labels");
+            Assert.That(report.CanaryNonMemberAccuracy, Is.LessThan(0.3), "a wrong label is rarely predicted for an unseen image");
+            Assert.That(canary.Auc, Is.GreaterThan(0.8));
+            Assert.That(canary.Accuracy, Is.GreaterThan(0.7));
+            Assert.That(canary.EmpiricalEpsilon.Epsilon, Is.GreaterThan(0.5), "a memorising model is far from private");
+            Assert.That(
+                (canary.EmpiricalEpsilon.Evaluation.Members, canary.EmpiricalEpsilon.Evaluation.NonMembers),
+                Is.EqualTo((data.Canaries.IncludedCount - (data.Canaries.IncludedCount / 2), data.Canaries.ExcludedCount - (data.Canaries.ExcludedCount / 2))),
+                "the bound is measured on the evaluation half of each side");
+        });
+    }
+
+    [Test]
+    public async Task The_canary_attack_is_at_chance_when_the_predictions_are_random()
+    {
+        // The predictions ignore the trained weights, so whether a canary was trained on cannot show in its score.
+        MembershipAuditData data = Split(members: 50, pool: 0, evaluation: 0) with { Canaries = Canaries(count: 600, seed: 6) };
+        var auditor = new MembershipAuditor(Training(epochs: 1), new RandomPredictionSource(seed: 12), new MembershipAuditOptions { ShadowCount = 0, Seed = 5 });
+
+        MembershipAuditReport report = await auditor.RunAsync(data, progress: null, CancellationToken.None);
+
+        // The AUC of 300 against 300 random scores has standard deviation 0.024; ±0.1 is over 4 of them.
+        MembershipAttackMetrics canary = report.Canary!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(canary.Auc, Is.InRange(0.4, 0.6));
+            Assert.That(canary.Accuracy, Is.InRange(0.4, 0.6));
+            Assert.That(report.CanaryMemberAccuracy, Is.InRange(0.0, 0.25));
+        });
+    }
+
+    [Test]
+    public void Rejects_canaries_with_fewer_than_two_on_a_side()
+    {
+        MembershipAuditData data = Split(members: 20, pool: 0, evaluation: 0) with { Canaries = Canaries(count: 2, seed: 1) };
+        var auditor = new MembershipAuditor(Training(epochs: 1), new SoftmaxPredictionSource(), new MembershipAuditOptions { ShadowCount = 0 });
+
+        Assert.That(
+            async () => await auditor.RunAsync(data, null, CancellationToken.None),
+            Throws.ArgumentException.With.Message.Contains("needs at least 2 of each"));
+    }
+
+    [Test]
     public void Reports_a_shadow_pool_too_small_for_the_shadows()
     {
         MembershipAuditData data = Split(members: 20, pool: 50, evaluation: 0);
@@ -124,6 +183,10 @@ public sealed class MembershipAuditorTests
         CreateInitialWeights = seed => SoftmaxRegressionTrainer.CreateInitialWeights(FashionMnist.ImageSize * FashionMnist.ImageSize, FashionMnist.ClassCount, seed),
         FitConfig = new FitConfig { Round = 1, LocalEpochs = epochs, BatchSize = 10, LearningRate = 0.5 },
     };
+
+    /// <summary>Canaries from the end of the training set, far from the records <see cref="Split"/> takes.</summary>
+    private static CanarySet Canaries(int count, ulong seed) =>
+        CanarySet.Mislabel(new DatasetView(Train.Value, [.. Enumerable.Range(Train.Value.Count - count, count)]), seed);
 
     private static MembershipAuditData Split(int members, int pool, int evaluation)
     {
