@@ -8,6 +8,17 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationO
 builder.Configuration.AddEnvironmentVariables("FEDLEARN_");
 builder.Configuration.AddCommandLine(args, CommandLineSwitches.For(ClientSettings.Section, CommandLineSwitches.PropertiesOf<ClientSettings>()));
 ClientSettings settings = builder.Configuration.GetSection(ClientSettings.Section).Get<ClientSettings>() ?? new ClientSettings();
+_ = ClientPipelineOptions.Read(settings, out IReadOnlyList<string> problems);
+if (problems.Count > 0)
+{
+    foreach (string problem in problems)
+    {
+        Console.Error.WriteLine($"error: {problem}");
+    }
+
+    return 2;
+}
+
 builder.Services.Configure<ClientSettings>(builder.Configuration.GetSection(ClientSettings.Section));
 builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
 

@@ -42,12 +42,20 @@ internal sealed record SecureAggregationSpec
     public bool Enabled => Protocol != "none";
 
     /// <summary>Parses the option; <c>null</c>, empty and <c>none</c> mean none.</summary>
-    public static SecureAggregationSpec Parse(string? text, string option = "--secure-aggregation")
+    /// <param name="text">The option's value.</param>
+    /// <param name="option">The option's name, for messages.</param>
+    /// <param name="nameSuffices">Accept a bare <c>secagg+</c> (a client app, which gets the parameters from the server).</param>
+    public static SecureAggregationSpec Parse(string? text, string option = "--secure-aggregation", bool nameSuffices = false)
     {
         string flag = (text ?? string.Empty).Trim().ToLowerInvariant();
         if (flag is "none" or "")
         {
             return None;
+        }
+
+        if (nameSuffices && flag == "secagg+")
+        {
+            return new SecureAggregationSpec("secagg+");
         }
 
         if (flag.StartsWith(SecAggPlusPrefix, StringComparison.Ordinal))
@@ -102,6 +110,7 @@ internal sealed record SecureAggregationSpec
 
     public override string ToString() => Protocol switch
     {
+        "secagg+" when Shares == 0 => "secagg+",
         "secagg+" => string.Create(CultureInfo.InvariantCulture, $"secagg+:{Shares},{Threshold}"),
         "paillier" => string.Create(CultureInfo.InvariantCulture, $"paillier:{KeyBits}"),
         _ => "none",
