@@ -77,7 +77,8 @@ internal sealed class FederationRunner(
         }
         catch (OperationCanceledException) when (_checking?.Mismatch is { } mismatch && !stoppingToken.IsCancellationRequested)
         {
-            // Logged where it was found; the clients are told in the shutdown notice.
+            // The clients are told in the shutdown notice.
+            logger.LogError("The federation stopped before training: a client's settings do not match the server's: {Problem}", mismatch);
             reason = $"the server stopped at start-up: {mismatch}";
             ExitCode = 2;
         }

@@ -11,8 +11,6 @@ namespace FedLearn.Samples.Shared;
 /// </summary>
 internal sealed record SecureAggregationSpec
 {
-    public const string Syntax = "none | secagg+:<shares>,<threshold> | paillier:<bits>";
-
     private const string SecAggPlusPrefix = "secagg+:";
     private const string PaillierPrefix = "paillier:";
 
@@ -78,7 +76,7 @@ internal sealed record SecureAggregationSpec
             return spec;
         }
 
-        throw new FormatException($"{option} must be {Syntax.Replace(" | ", ", ", StringComparison.Ordinal)}, got '{flag}'.");
+        throw new FormatException($"{option} must be none, secagg+:<shares>,<threshold> or paillier:<bits>, got '{flag}'.");
     }
 
     /// <summary>The problem of running this protocol with the uplink codec chain <paramref name="compression"/>, or <c>null</c>.</summary>
