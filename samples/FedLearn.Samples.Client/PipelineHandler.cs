@@ -45,7 +45,7 @@ internal sealed class PipelineHandler(
 
         if (_client is null)
         {
-            return new ErrorReply(settings.ClientId, message.Round, $"client '{settings.ClientId}' got {message.GetType().Name} before the settings check; the server is not a FedLearn server app of this version.");
+            return new ErrorReply(settings.ClientId, message.Round, $"{PipelineCheck.NotChecked}: client '{settings.ClientId}' got {message.GetType().Name} before the server's settings check (a restarted process resuming an exchange, or a server that sends no check).");
         }
 
         ClientMessage reply = await _client.HandleAsync(message, cancellationToken).ConfigureAwait(false);

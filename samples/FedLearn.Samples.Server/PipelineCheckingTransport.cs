@@ -36,16 +36,14 @@ internal sealed class PipelineCheckingTransport(
             agreed = await CheckAsync(clientId, message.Round, cancellationToken).ConfigureAwait(false);
         }
 
-        ClientMessage reply;
-        try
+        ClientMessage reply = await ForwardAsync(clientId, message, cancellationToken).ConfigureAwait(false);
+        if (reply is ErrorReply { Error: var error } && error.StartsWith(PipelineCheck.NotChecked, StringComparison.Ordinal))
         {
-            reply = await inner.SendAsync(clientId, message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ClientUnavailableException)
-        {
-            // It may come back as another process with other settings: check it again then.
+            // A restarted client process resumed the exchange its predecessor had open: check the new process, then
+            // give it the instruction again, so it may still deliver in this round.
             _checked.TryRemove(clientId, out _);
-            throw;
+            agreed = await CheckAsync(clientId, message.Round, cancellationToken).ConfigureAwait(false);
+            reply = await ForwardAsync(clientId, message, cancellationToken).ConfigureAwait(false);
         }
 
         if (reply is FitReply fit && agreed.Dp == "sample")
@@ -54,6 +52,20 @@ internal sealed class PipelineCheckingTransport(
         }
 
         return reply;
+    }
+
+    private async Task<ClientMessage> ForwardAsync(string clientId, ServerMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inner.SendAsync(clientId, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClientUnavailableException)
+        {
+            // It may come back as another process with other settings: check it again then.
+            _checked.TryRemove(clientId, out _);
+            throw;
+        }
     }
 
     private async Task<PipelineAnswer> CheckAsync(string clientId, int round, CancellationToken cancellationToken)

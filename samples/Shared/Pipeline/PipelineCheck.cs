@@ -11,6 +11,12 @@ namespace FedLearn.Samples.Shared.Pipeline;
 /// </remarks>
 internal static class PipelineCheck
 {
+    /// <summary>
+    /// How a client's error reply starts when an instruction reached it before any offer (its process restarted and
+    /// resumed an exchange the server sent its previous process); the server then checks it and sends the instruction again.
+    /// </summary>
+    public const string NotChecked = "settings not checked";
+
     /// <summary>What is wrong with a client configured as <paramref name="clientSecure"/>/<paramref name="clientDp"/> under <paramref name="offer"/>, or <c>null</c>.</summary>
     public static string? Problem(PipelineOffer offer, string clientId, string clientSecure, string clientDp)
     {

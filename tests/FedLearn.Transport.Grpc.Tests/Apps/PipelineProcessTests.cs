@@ -89,6 +89,7 @@ public sealed partial class PipelineProcessTests
     {
         int port = FreePort();
         using SampleProcess server = StartServer(port, "--rounds", "2", "--clients", "1", "--min-clients", "1");
+        await server.WaitForOutputAsync("Now listening on", Patience);
         using SampleProcess client = StartClient(port, 0, "--secure-aggregation", "secagg+");
 
         Assert.That(await client.WaitForExitAsync(Patience), Is.EqualTo(2), client.Tail());
@@ -136,6 +137,9 @@ public sealed partial class PipelineProcessTests
         int port = FreePort();
         string output = Path.Combine(_directory, name);
         using SampleProcess server = StartServer(port, ["--rounds", "2", "--clients", "3", "--min-clients", "3", "--output", output, .. serverArguments]);
+
+        // The clients' management ports are picked by the system: let the server hold its port first.
+        await server.WaitForOutputAsync("Now listening on", Patience);
         SampleProcess[] clients = [.. Enumerable.Range(0, 3).Select(i => StartClient(port, i, clientArguments))];
         try
         {
