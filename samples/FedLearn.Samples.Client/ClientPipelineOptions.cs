@@ -48,7 +48,7 @@ internal sealed record ClientPipelineOptions(SecureAggregationSpec SecureAggrega
             errors.Add($"{Prefix}SecureAggregation: paillier needs every client to hold the federation's private key, which the apps do not distribute; use secagg+ (the simulation runs paillier).");
         }
 
-        if (secure.CompressionConflict(settings.Compression) is { } compression)
+        if (SecureAggregationSpec.CompressionConflict(settings.SecureAggregation, settings.Compression) is { } compression)
         {
             errors.Add($"{Prefix}SecureAggregation: {compression}");
         }

@@ -48,6 +48,11 @@ internal sealed record ServerPipelineOptions(SecureAggregationSpec SecureAggrega
             errors.Add($"{Prefix}Dp and {Prefix}TargetEpsilon both ask for client-level DP (--dp {settings.Dp.Trim()}, --target-epsilon {settings.TargetEpsilon}); set one of them.");
         }
 
+        if (SecureAggregationSpec.CompressionConflict(settings.SecureAggregation, settings.Compression) is { } compression)
+        {
+            errors.Add($"{Prefix}SecureAggregation: {compression}");
+        }
+
         if (secure.Enabled)
         {
             if (secure.Protocol == "paillier")
@@ -64,11 +69,6 @@ internal sealed record ServerPipelineOptions(SecureAggregationSpec SecureAggrega
                 {
                     errors.Add($"{Prefix}SecureAggregation: {exception.Message} (with {Prefix}Clients = {settings.Clients}, {Prefix}SecureAggregationMaxWeight = {settings.SecureAggregationMaxWeight})");
                 }
-            }
-
-            if (secure.CompressionConflict(settings.Compression) is { } compression)
-            {
-                errors.Add($"{Prefix}SecureAggregation: {compression}");
             }
 
             if (PrivacySpec.SecureAggregationConflict(dp, secure) is { } privacy)

@@ -81,7 +81,15 @@ internal sealed record SecureAggregationSpec
 
     /// <summary>The problem of running this protocol with the uplink codec chain <paramref name="compression"/>, or <c>null</c>.</summary>
     public string? CompressionConflict(string? compression, string option = "--secure-aggregation") =>
-        Enabled && compression?.Trim() is { Length: > 0 } chain && chain != "none"
+        Enabled ? CompressionConflict(Protocol, compression, option) : null;
+
+    /// <summary>
+    /// As the instance method, for the raw value of the option (so that a malformed value still gets this check):
+    /// any value but <c>none</c> asks for secure aggregation.
+    /// </summary>
+    public static string? CompressionConflict(string? secureAggregation, string? compression, string option = "--secure-aggregation") =>
+        secureAggregation?.Trim().ToLowerInvariant() is { Length: > 0 } secure && secure != "none"
+        && compression?.Trim() is { Length: > 0 } chain && chain != "none"
             ? $"{option} needs dense updates (masks and ciphertexts use their own fixed-point encoding); use --compression none."
             : null;
 

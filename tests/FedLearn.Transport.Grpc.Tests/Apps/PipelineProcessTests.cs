@@ -103,6 +103,7 @@ public sealed partial class PipelineProcessTests
     [TestCase("--secure-aggregation secagg+:4,3", "FedLearn:Server:SecureAggregation: --secure-aggregation: SecAggPlusOptions.NumShares: must be odd")]
     [TestCase("--secure-aggregation paillier:2048", "FedLearn:Server:SecureAggregation: paillier needs every client to hold the federation's private key")]
     [TestCase("--secure-aggregation secagg+:3,2 --compression q:8", "--secure-aggregation needs dense updates")]
+    [TestCase("--secure-aggregation secagg+:4 --compression q:8", "FedLearn:Server:SecureAggregation: --secure-aggregation needs dense updates")]
     [TestCase("--secure-aggregation secagg+:3,2 --dp client:noise=1,clip=1", "FedLearn:Server:Dp: --dp client clips and noises each client's update at the server, which secagg+ secure aggregation hides")]
     [TestCase("--secure-aggregation secagg+:3,2 --clients 2 --min-clients 2", "2 clients are too few: secure aggregation needs at least 3")]
     [TestCase("--dp sample:eps=8,delta=1e-5,clip=1", "is DP-SGD, which each client runs on its own records: set FedLearn:Client:Dp")]
