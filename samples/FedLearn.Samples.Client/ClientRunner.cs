@@ -1,4 +1,6 @@
 using FedLearn.Client;
+using FedLearn.Privacy.SecureAggregation.Wire;
+using FedLearn.Samples.Shared.Pipeline;
 using FedLearn.Data;
 using FedLearn.Torch;
 using FedLearn.Transport.Grpc.Client;
@@ -37,19 +39,22 @@ internal sealed class ClientRunner(
             ClientData partition = data.GetClient(_settings.ClientIndex);
             TorchRuntime.SetWorkerCount(1);
             TorchRuntime.SetThreadCount(_settings.Threads);
-            ILocalTrainer trainer = TorchTrainer.Create(_settings.Model, partition.Train, partition.Test, new TorchTrainerOptions
+            ClientPipelineOptions chosen = ClientPipelineOptions.Read(_settings, out IReadOnlyList<string> problems);
+            if (problems.Count > 0)
             {
-                Optimizer = _settings.Optimizer == "adam" ? TorchOptimizerKind.Adam : TorchOptimizerKind.Sgd,
-            });
-            var pipeline = new ClientPipeline
-            {
-                Compressor = _settings.Compression is "none" or "" ? null : Compression.CompressionPipelineBuilder.Parse(_settings.Compression).Build(),
-            };
-            state = ClientStateStore.Load(_settings.StateDir);
+                // Program checks before the host starts; this guards a host built some other way.
+                throw new InvalidOperationException(string.Join(" ", problems));
+            }
 
-            // This client's own training loss, accuracy and examples per round, tagged with its id (fedlearn_client_training_*).
-            trainer = new Telemetry.MeteredLocalTrainer(trainer, _settings.ClientId);
-            var client = new FederatedClient(_settings.ClientId, trainer, pipeline, state, loggers.CreateLogger<FederatedClient>());
+            state = ClientStateStore.Load(_settings.StateDir);
+            using var mismatch = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            using var handler = new PipelineHandler(_settings, chosen, partition, state, loggers, _ =>
+            {
+                ExitCode = 2;
+
+                // The refusal goes back to the server first, which then tells every client; stop anyway if it does not.
+                mismatch.CancelAfter(TimeSpan.FromSeconds(5));
+            });
             using var transport = new GrpcClientTransport(
                 new GrpcClientOptions
                 {
@@ -64,10 +69,26 @@ internal sealed class ClientRunner(
                     ReconnectDelay = TimeSpan.FromSeconds(_settings.ReconnectDelaySeconds),
                     MaxReconnectDelay = TimeSpan.FromSeconds(_settings.MaxReconnectDelaySeconds),
                 },
-                logger: loggers.CreateLogger<GrpcClientTransport>());
-            logger.LogInformation("Client {ClientId}: partition {Index} of {Clients} ({Train} training, {Test} test images), model {Model}, uplink {Uplink}", _settings.ClientId, _settings.ClientIndex, _settings.Clients, partition.Train.Count, partition.Test.Count, _settings.Model, pipeline.Compressor?.Name ?? "dense");
-            await client.RunAsync(transport, stoppingToken).ConfigureAwait(false);
-            logger.LogInformation("Client {ClientId} stopped: {Reason}", _settings.ClientId, transport.ShutdownReason ?? "the host is stopping");
+                [new SecureAggregationMessageSerializer(), new PipelineMessageSerializer()],
+                loggers.CreateLogger<GrpcClientTransport>());
+            logger.LogInformation("Client {ClientId}: partition {Index} of {Clients} ({Train} training, {Test} test images), model {Model}, uplink {Uplink}", _settings.ClientId, _settings.ClientIndex, _settings.Clients, partition.Train.Count, partition.Test.Count, _settings.Model, handler.Uplink);
+            try
+            {
+                await transport.RunAsync(_settings.ClientId, handler, mismatch.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (handler.Mismatch is not null && !stoppingToken.IsCancellationRequested)
+            {
+                // Stopped after refusing the server's settings; reported below.
+            }
+
+            if (handler.Mismatch is { } problem)
+            {
+                logger.LogError("Client {ClientId} stopped: its settings do not match the server's: {Problem}", _settings.ClientId, problem);
+            }
+            else
+            {
+                logger.LogInformation("Client {ClientId} stopped: {Reason}", _settings.ClientId, transport.ShutdownReason ?? "the host is stopping");
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

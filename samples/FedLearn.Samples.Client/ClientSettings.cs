@@ -31,6 +31,20 @@ public sealed partial class ClientSettings
 
     public string Compression { get; set; } = "none";
 
+    /// <summary>
+    /// Secure aggregation, as the simulation's <c>--secure-aggregation</c>: <c>none</c> or the server's protocol
+    /// (<c>secagg+</c>, optionally with the server's <c>:&lt;shares&gt;,&lt;threshold&gt;</c>, which the client does not need:
+    /// the server sends the parameters). It must match the server's; needs <see cref="Compression"/> none.
+    /// </summary>
+    public string SecureAggregation { get; set; } = "none";
+
+    /// <summary>
+    /// Differential privacy on this client, as the simulation's <c>--dp</c>: <c>none</c> | <c>sample:eps=&lt;e&gt;,delta=&lt;d&gt;,clip=&lt;c&gt;</c>
+    /// (DP-SGD on the local records, its noise calibrated to the server's rounds, local epochs and batch size).
+    /// Client-level DP (<c>client:…</c>, <c>client-adaptive:…</c>) is set on the server instead.
+    /// </summary>
+    public string Dp { get; set; } = "none";
+
     public int Threads { get; set; } = 1;
 
     /// <summary>The server's gRPC address.</summary>

@@ -19,6 +19,17 @@ catch (InvalidOperationException exception)
     return 2;
 }
 
+_ = ClientPipelineOptions.Read(settings, out IReadOnlyList<string> problems);
+if (problems.Count > 0)
+{
+    foreach (string problem in problems)
+    {
+        Console.Error.WriteLine($"error: {problem}");
+    }
+
+    return 2;
+}
+
 builder.Services.Configure<ClientSettings>(builder.Configuration.GetSection(ClientSettings.Section));
 builder.Services.PostConfigure<ClientSettings>(s => s.ResolveIdentity());
 builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);

@@ -30,6 +30,7 @@ internal sealed class FederationRunner(
 {
     private readonly ServerSettings _settings = settingsOptions.Value;
     private PrivacyRoundObserver? _privacy;
+    private PipelineCheckingTransport? _checking;
 
     public static int ExitCode { get; private set; }
 
@@ -49,7 +50,7 @@ internal sealed class FederationRunner(
         {
             await Task.Yield();
             tracking = await StartTrackingAsync(stoppingToken).ConfigureAwait(false);
-            FederatedServer server = Build(tracking?.Observer);
+            FederatedServer server = Build(tracking?.Observer, run);
             var results = new List<RoundResult>();
             for (int round = server.CompletedRounds + 1; round <= _settings.Rounds && !stoppingToken.IsCancellationRequested; round++)
             {
@@ -57,6 +58,11 @@ internal sealed class FederationRunner(
             }
 
             completed = server.CompletedRounds >= _settings.Rounds;
+            if (_checking?.Mismatch is { } mismatch)
+            {
+                throw new OperationCanceledException(mismatch);
+            }
+
             if (!completed)
             {
                 reason = $"the server stopped after round {server.CompletedRounds} of {_settings.Rounds}";
@@ -68,6 +74,13 @@ internal sealed class FederationRunner(
             {
                 await FinishTrackingAsync(open.Run, open.Observer, ExitCode == 0, stoppingToken).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (_checking?.Mismatch is { } mismatch && !stoppingToken.IsCancellationRequested)
+        {
+            // The clients are told in the shutdown notice.
+            logger.LogError("The federation stopped before training: a client's settings do not match the server's: {Problem}", mismatch);
+            reason = $"the server stopped at start-up: {mismatch}";
+            ExitCode = 2;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -93,8 +106,15 @@ internal sealed class FederationRunner(
         }
     }
 
-    private FederatedServer Build(IRoundObserver? tracking)
+    private FederatedServer Build(IRoundObserver? tracking, CancellationTokenSource run)
     {
+        ServerPipelineOptions chosen = ServerPipelineOptions.Read(_settings, out IReadOnlyList<string> problems);
+        if (problems.Count > 0)
+        {
+            // Program checks before the host starts; this guards a host built some other way.
+            throw new InvalidOperationException(string.Join(" ", problems));
+        }
+
         TorchRuntime.SetThreadCount(_settings.Threads ?? Environment.ProcessorCount);
         nn.Module<Tensor, Tensor> model = TorchModels.Create(_settings.Model, _settings.Seed);
         ModelWeights initial = model.GetWeights();
@@ -117,40 +137,72 @@ internal sealed class FederationRunner(
             CheckpointDirectory = _settings.CheckpointDir,
             PerClientMetricsLimit = _settings.PerClientMetricsLimit,
         };
-        IAggregator aggregator = CreateAggregator();
+        (IAggregator aggregator, IPrivacyReporter? reporter, double delta) = CreateAggregator(chosen.Dp);
+        var ledger = new ClientDpSgdLedger();
+        IRoundObserver? privacy = null;
+        if (reporter is not null)
+        {
+            privacy = _privacy = new PrivacyRoundObserver(reporter, delta);
+        }
+        else
+        {
+            // DP-SGD clients: the server learns their noise when they join, so it reports ε once one has.
+            _privacy = new PrivacyRoundObserver(ledger, _settings.Delta);
+            privacy = new WhenClientsUseDpSgd(ledger, _privacy);
+        }
+
+        SecureAggregation.ISecureAggregationProtocol? secure = chosen.SecureAggregation.Enabled
+            ? new Privacy.SecureAggregation.SecAggPlusServer(chosen.SecureAggregation.SecAggPlusOptions(_settings.Clients, _settings.SecureAggregationMaxWeight), loggers.CreateLogger<Privacy.SecureAggregation.SecAggPlusServer>())
+            : null;
+        _checking = new PipelineCheckingTransport(
+            transport,
+            new Shared.Pipeline.PipelineOffer(0, chosen.SecureAggregation.Protocol, Shared.PrivacySpec.Mode(chosen.Dp) is "none" && _settings.TargetEpsilon is not null ? "client" : Shared.PrivacySpec.Mode(chosen.Dp), _settings.Rounds, _settings.LocalEpochs, _settings.BatchSize),
+            ledger,
+            _ => run.Cancel(),
+            logger);
         var pipeline = new ServerPipeline
         {
             Aggregator = aggregator,
-            Observers = new IRoundObserver?[] { tracking, _privacy = aggregator is IPrivacyReporter reporter ? new PrivacyRoundObserver(reporter, _settings.Delta) : null }.OfType<IRoundObserver>().ToArray(),
+            SecureAggregation = secure,
+            Observers = new IRoundObserver?[] { tracking, privacy }.OfType<IRoundObserver>().ToArray(),
             Optimizer = ServerOptimizers.Parse(_settings.ServerOptimizer, _settings.ServerLr),
             Compressor = _settings.Compression is "none" or "" ? null : Compression.CompressionPipelineBuilder.Parse(_settings.Compression).Build(),
             CentralEvaluator = new TorchCentralEvaluator(model, test),
         };
-        var server = new FederatedServer(options, transport, initial, pipeline, loggers.CreateLogger<FederatedServer>());
+        var server = new FederatedServer(options, _checking, initial, pipeline, loggers.CreateLogger<FederatedServer>());
         if (options.CheckpointDirectory is { } directory && ServerCheckpoint.Exists(directory))
         {
             server.RestoreCheckpoint(ServerCheckpoint.Load(directory));
         }
 
-        logger.LogInformation("Federation: model {Model} ({Parameters} parameters), {Rounds} rounds, waiting for {Clients} clients on port {Port}", _settings.Model, initial.Length, _settings.Rounds, _settings.Clients, _settings.Port);
+        logger.LogInformation("Federation: model {Model} ({Parameters} parameters), {Rounds} rounds, waiting for {Clients} clients on port {Port}; secure aggregation {SecureAggregation}, differential privacy {Dp}", _settings.Model, initial.Length, _settings.Rounds, _settings.Clients, _settings.Port, chosen.SecureAggregation, _settings.TargetEpsilon is null ? Shared.PrivacySpec.Describe(chosen.Dp) : "client-level, target ε " + _settings.TargetEpsilon);
         return server;
     }
 
     /// <summary>
-    /// Federated averaging; with a <see cref="ServerSettings.TargetEpsilon"/>, wrapped in client-level differential
-    /// privacy (server-side clipping, Gaussian noise) whose noise multiplier spends that ε over all the rounds.
+    /// Federated averaging; with <see cref="ServerSettings.Dp"/> <c>client</c> or <c>client-adaptive</c>, wrapped in
+    /// client-level DP-FedAvg as the simulation's <c>--dp</c> does (ε at δ = 1e-5); with a
+    /// <see cref="ServerSettings.TargetEpsilon"/>, wrapped in server-side clipping and Gaussian noise whose multiplier
+    /// spends that ε over all the rounds. The reporter is the decorator, or <c>null</c> without client-level DP.
     /// </summary>
-    private IAggregator CreateAggregator()
+    private (IAggregator Aggregator, IPrivacyReporter? Reporter, double Delta) CreateAggregator(Privacy.Flags.DpFlag dp)
     {
         var averaging = new Aggregation.FederatedAveraging();
+        if (Shared.PrivacySpec.IsClientLevel(dp))
+        {
+            (IAggregator wrapped, IPrivacyReporter? reporter) = Shared.PrivacySpec.WrapAggregator(dp, averaging, _settings.Fraction, _settings.Clients, _settings.Seed);
+            return (wrapped, reporter, Shared.PrivacySpec.ClientLevelDelta);
+        }
+
         if (_settings.TargetEpsilon is not double epsilon)
         {
-            return averaging;
+            return (averaging, null, _settings.Delta);
         }
 
         NoiseCalibrationResult noise = NoiseCalibration.ForSteps(epsilon, _settings.Delta, _settings.Fraction, _settings.Rounds);
         logger.LogInformation("Client-level DP: ε {Epsilon} (δ {Delta}) over {Rounds} rounds at sample rate {SampleRate} needs noise multiplier {NoiseMultiplier}; clipping norm {ClippingNorm}", noise.Epsilon, _settings.Delta, _settings.Rounds, _settings.Fraction, noise.NoiseMultiplier, _settings.ClippingNorm);
-        return new ServerSideFixedClippingAggregator(averaging, new FixedClippingOptions { ClippingNorm = _settings.ClippingNorm, NoiseMultiplier = noise.NoiseMultiplier, SampleRate = _settings.Fraction });
+        var clipped = new ServerSideFixedClippingAggregator(averaging, new FixedClippingOptions { ClippingNorm = _settings.ClippingNorm, NoiseMultiplier = noise.NoiseMultiplier, SampleRate = _settings.Fraction });
+        return (clipped, clipped, _settings.Delta);
     }
 
     /// <summary>Opens the MLflow run and logs the settings, when <see cref="ServerSettings.Tracking"/> names a store.</summary>
@@ -198,6 +250,7 @@ internal sealed class FederationRunner(
         }
 
         Directory.CreateDirectory(_settings.Output);
+        Dictionary<int, PrivacyRoundRecord> privacy = _privacy?.Rounds.ToDictionary(p => p.Round) ?? [];
         var summary = results.Select(r => new
         {
             r.Round,
@@ -210,9 +263,27 @@ internal sealed class FederationRunner(
             CentralAccuracy = r.CentralEvaluation?.Accuracy,
             CentralLoss = r.CentralEvaluation?.Loss,
             Seconds = r.Timings.Total.TotalSeconds,
+            Epsilon = privacy.TryGetValue(r.Round, out PrivacyRoundRecord? p) ? p.Epsilon : (double?)null,
+            Delta = privacy.TryGetValue(r.Round, out PrivacyRoundRecord? q) ? q.Delta : (double?)null,
         });
         File.WriteAllText(Path.Combine(_settings.Output, "summary.json"), JsonSerializer.Serialize(new { Rounds = summary, KnownClients = transport.GetKnownClients().Order() }, new JsonSerializerOptions { WriteIndented = true }));
         SafeTensors.WriteFile(server.GlobalWeights, Path.Combine(_settings.Output, "model.safetensors"), new Dictionary<string, string> { ["format"] = "pt" });
+    }
+
+    /// <summary>Forwards to the privacy observer once some client has declared DP-SGD, so runs without it report no ε.</summary>
+    private sealed class WhenClientsUseDpSgd(ClientDpSgdLedger ledger, PrivacyRoundObserver inner) : IRoundObserver
+    {
+        public void OnRoundStarted(int round, IReadOnlyList<string> sampled) => inner.OnRoundStarted(round, sampled);
+
+        public void OnClientFinished(int round, string clientId, bool succeeded, int finished, int sampled) => inner.OnClientFinished(round, clientId, succeeded, finished, sampled);
+
+        public void OnRoundCompleted(RoundResult result)
+        {
+            if (ledger.Any)
+            {
+                inner.OnRoundCompleted(result);
+            }
+        }
     }
 
     private sealed class TorchCentralEvaluator(nn.Module<Tensor, Tensor> model, DatasetView test) : ICentralEvaluator

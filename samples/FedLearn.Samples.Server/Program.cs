@@ -1,9 +1,11 @@
 using System.Net;
 using FedLearn.Samples.Server;
 using FedLearn.Samples.Shared;
+using FedLearn.Samples.Shared.Pipeline;
 using FedLearn.Telemetry;
 using FedLearn.Transport.Grpc.Security;
 using FedLearn.Transport.Grpc.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 
 if (args.Length > 0 && args[0] == "certs")
@@ -15,6 +17,17 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationO
 builder.Configuration.AddEnvironmentVariables("FEDLEARN_");
 builder.Configuration.AddCommandLine(args, CommandLineSwitches.For(ServerSettings.Section, CommandLineSwitches.PropertiesOf<ServerSettings>()));
 ServerSettings settings = builder.Configuration.GetSection(ServerSettings.Section).Get<ServerSettings>() ?? new ServerSettings();
+_ = ServerPipelineOptions.Read(settings, out IReadOnlyList<string> problems);
+if (problems.Count > 0)
+{
+    foreach (string problem in problems)
+    {
+        Console.Error.WriteLine($"error: {problem}");
+    }
+
+    return 2;
+}
+
 builder.Services.Configure<ServerSettings>(builder.Configuration.GetSection(ServerSettings.Section));
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownGraceSeconds + 15));
 builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
@@ -44,6 +57,9 @@ builder.Services.AddFedLearnGrpcServer(o =>
     o.ReconnectGracePeriod = TimeSpan.FromSeconds(settings.ReconnectGraceSeconds);
     o.RequireClientCertificate = !settings.Plaintext;
 });
+// The secure-aggregation stages and the settings check travel as extension messages.
+builder.Services.AddSecureAggregation();
+builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<FedLearn.Transport.IMessageSerializer, PipelineMessageSerializer>());
 builder.Services.AddGrpcHealthChecks().AddCheck("federation", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
 builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
 {

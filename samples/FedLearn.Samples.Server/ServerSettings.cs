@@ -44,10 +44,30 @@ public sealed partial class ServerSettings
 
     public string Compression { get; set; } = "none";
 
+    /// <summary>
+    /// Secure aggregation, as the simulation's <c>--secure-aggregation</c>: <c>none</c> | <c>secagg+:&lt;shares&gt;,&lt;threshold&gt;</c>
+    /// (the server then sees only the sum of the updates). Every client must be set to the same protocol; they need
+    /// no parameters (the server sends them). <c>paillier:&lt;bits&gt;</c> runs in the simulation only.
+    /// </summary>
+    public string SecureAggregation { get; set; } = "none";
+
+    /// <summary>
+    /// Under secure aggregation, example counts above this are capped when they weight an update (the weight travels as
+    /// an exact integer inside the masked sum); set it to the largest client's training-set size.
+    /// </summary>
+    public int SecureAggregationMaxWeight { get; set; } = Privacy.SecureAggregation.SecAggPlusDefaults.MaxWeight;
+
+    /// <summary>
+    /// Server-side differential privacy, as the simulation's <c>--dp</c>: <c>none</c> | <c>client:noise=&lt;z&gt;,clip=&lt;c&gt;</c> |
+    /// <c>client-adaptive:noise=&lt;z&gt;,quantile=&lt;q&gt;</c> (client-level DP-FedAvg, ε at δ = 1e-5). DP-SGD
+    /// (<c>sample:…</c>) is set on the clients instead.
+    /// </summary>
+    public string Dp { get; set; } = "none";
+
     /// <summary>Client-level differential privacy: the ε the whole run may spend (DP-FedAvg with server-side clipping); none when empty.</summary>
     public double? TargetEpsilon { get; set; }
 
-    /// <summary>The δ of the privacy guarantee (used with <see cref="TargetEpsilon"/>).</summary>
+    /// <summary>The δ of the privacy guarantee (used with <see cref="TargetEpsilon"/>, and for the ε the server reports for DP-SGD clients).</summary>
     public double Delta { get; set; } = 1e-5;
 
     /// <summary>The L2 norm every client's update is clipped to (used with <see cref="TargetEpsilon"/>).</summary>

@@ -3,8 +3,8 @@ using System.Globalization;
 using FedLearn.Data;
 using FedLearn.Privacy;
 using FedLearn.Privacy.ClientLevel;
+using FedLearn.Samples.Shared;
 using FedLearn.Privacy.Flags;
-using FedLearn.Privacy.Mechanisms;
 using FedLearn.Samples.Simulation.Reporting;
 using FedLearn.Server;
 using FedLearn.Torch;
@@ -26,7 +26,7 @@ namespace FedLearn.Samples.Simulation;
 internal sealed class PrivacySetup
 {
     /// <summary>δ of the client-level modes, which the flag does not carry.</summary>
-    public const double ClientLevelDelta = 1e-5;
+    public const double ClientLevelDelta = PrivacySpec.ClientLevelDelta;
 
     private readonly DpFlag _flag;
     private readonly ConcurrentBag<DpSgdTrainer> _trainers = [];
@@ -47,9 +47,14 @@ internal sealed class PrivacySetup
     /// <summary>Parses <c>--dp</c>; throws <see cref="UsageException"/> for a bad value or a model DP-SGD cannot train.</summary>
     public static PrivacySetup Create(SimulationSettings settings)
     {
-        if (!DpFlagParser.TryParse(settings.Dp, out DpFlag? flag, out string? error))
+        DpFlag flag;
+        try
         {
-            throw new UsageException(error);
+            flag = PrivacySpec.Parse(settings.Dp);
+        }
+        catch (FormatException exception)
+        {
+            throw new UsageException(exception.Message);
         }
 
         if (flag.Mode == DpMode.Sample && settings.Model == "softmax")
@@ -61,45 +66,14 @@ internal sealed class PrivacySetup
     }
 
     /// <summary>A one-line description for the console.</summary>
-    public string Describe() => _flag.Mode switch
-    {
-        DpMode.None => "none",
-        DpMode.Sample => string.Create(CultureInfo.InvariantCulture, $"DP-SGD in every client, target ε = {_flag.TargetEpsilon} at δ = {_flag.Delta}, C = {_flag.ClippingNorm}"),
-        DpMode.Client => string.Create(CultureInfo.InvariantCulture, $"client-level DP-FedAvg, server-side clipping C = {_flag.ClippingNorm}, σ = {_flag.NoiseMultiplier}, δ = {ClientLevelDelta}"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"client-level DP-FedAvg, adaptive clipping to quantile {_flag.TargetQuantile}, σ = {_flag.NoiseMultiplier}, δ = {ClientLevelDelta}"),
-    };
+    public string Describe() => PrivacySpec.Describe(_flag);
 
     /// <summary>The server's aggregator: <paramref name="inner"/>, wrapped by a client-level DP decorator when asked for.</summary>
     public IAggregator WrapAggregator(IAggregator inner, SimulationSettings settings)
     {
-        switch (_flag.Mode)
-        {
-            case DpMode.Client:
-                var fixedClipping = new ServerSideFixedClippingAggregator(
-                    inner,
-                    new FixedClippingOptions { ClippingNorm = _flag.ClippingNorm!.Value, NoiseMultiplier = _flag.NoiseMultiplier!.Value, SampleRate = settings.Fraction },
-                    new SeededGaussianNoise(Seeds.Derive(settings.Seed, "dp-fedavg")));
-                _aggregatorReporter = fixedClipping;
-                return fixedClipping;
-            case DpMode.ClientAdaptive:
-                var adaptive = new AdaptiveClippingAggregator(
-                    inner,
-                    new AdaptiveClippingOptions
-                    {
-                        NoiseMultiplier = _flag.NoiseMultiplier!.Value,
-                        TargetQuantile = _flag.TargetQuantile!.Value,
-                        SampleRate = settings.Fraction,
-
-                        // Andrew et al. suggest m/20 for the clipped-count noise; it must exceed σ/2, which m/20 does not
-                        // for small federations, so take at least σ.
-                        ClippedCountStddev = Math.Max(settings.Clients * settings.Fraction / 20.0, _flag.NoiseMultiplier!.Value),
-                    },
-                    new SeededGaussianNoise(Seeds.Derive(settings.Seed, "dp-fedavg")));
-                _aggregatorReporter = adaptive;
-                return adaptive;
-            default:
-                return inner;
-        }
+        (IAggregator aggregator, IPrivacyReporter? reporter) = PrivacySpec.WrapAggregator(_flag, inner, settings.Fraction, settings.Clients, settings.Seed);
+        _aggregatorReporter = reporter ?? _aggregatorReporter;
+        return aggregator;
     }
 
     /// <summary>The clients' trainers: DP-SGD ones in <c>sample</c> mode, otherwise <paramref name="plain"/>.</summary>
@@ -110,15 +84,7 @@ internal sealed class PrivacySetup
             return plain;
         }
 
-        var options = new DpSgdOptions
-        {
-            TargetEpsilon = _flag.TargetEpsilon,
-            Delta = _flag.Delta!.Value,
-            MaxGradientNorm = _flag.ClippingNorm!.Value,
-            PlannedEpochs = (double)settings.Rounds * settings.LocalEpochs,
-            ExpectedBatchSize = settings.BatchSize,
-            Optimizer = settings.Optimizer == "adam" ? TorchOptimizerKind.Adam : TorchOptimizerKind.Sgd,
-        };
+        DpSgdOptions options = PrivacySpec.DpSgdOptions(_flag, settings.Rounds, settings.LocalEpochs, settings.BatchSize, settings.Optimizer);
         return index =>
         {
             ClientData client = data.GetClient(index);

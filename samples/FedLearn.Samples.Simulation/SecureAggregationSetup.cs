@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using FedLearn.Client;
 using FedLearn.Data;
 using FedLearn.Privacy.HomomorphicEncryption;
+using FedLearn.Privacy.Flags;
 using FedLearn.Privacy.SecureAggregation;
+using FedLearn.Samples.Shared;
 
 namespace FedLearn.Samples.Simulation;
 
@@ -27,33 +28,40 @@ internal sealed class SecureAggregationSetup
 
     public ClientPipeline ClientPipeline(int client) => new() { SecureAggregation = _clients.GetOrAdd(client, _ => _createClient()) };
 
-    /// <summary>Checks the flag; throws <see cref="UsageException"/> naming what is wrong.</summary>
+    /// <summary>Checks the flag and its combination with compression and <c>--dp</c>; throws <see cref="UsageException"/> naming what is wrong.</summary>
     public static void Validate(SimulationSettings settings)
     {
-        if (settings.SecureAggregation is "none" or "")
+        SecureAggregationSpec spec = Parse(settings.SecureAggregation);
+        if (!spec.Enabled)
         {
             return;
         }
 
-        if (settings.Compression is not ("none" or ""))
+        if (spec.CompressionConflict(settings.Compression) is { } conflict)
         {
-            throw new UsageException("--secure-aggregation needs dense updates (masks and ciphertexts use their own fixed-point encoding); use --compression none.");
+            throw new UsageException(conflict);
         }
 
-        _ = Parse(settings.SecureAggregation, settings.Clients, maxWeight: 1);
+        if (DpFlagParser.TryParse(settings.Dp, out DpFlag? dp, out _) && PrivacySpec.SecureAggregationConflict(dp, spec) is { } privacy)
+        {
+            throw new UsageException(privacy);
+        }
+
+        _ = Options(spec, settings.Clients, maxWeight: 1);
     }
 
     /// <summary>The protocol for the run, or <c>null</c> for none.</summary>
     public static SecureAggregationSetup? Create(SimulationSettings settings, FederatedDataLoader data)
     {
-        if (settings.SecureAggregation is "none" or "")
+        SecureAggregationSpec spec = Parse(settings.SecureAggregation);
+        if (!spec.Enabled)
         {
             return null;
         }
 
         // Weights are the clients' example counts, uncapped: the largest client sets the cap.
         int maxWeight = Enumerable.Range(0, data.ClientCount).Max(i => data.GetClient(i).Train.Count);
-        object options = Parse(settings.SecureAggregation, settings.Clients, maxWeight);
+        object options = Options(spec, settings.Clients, maxWeight);
         if (options is SecAggPlusOptions secagg)
         {
             return new SecureAggregationSetup(new SecAggPlusServer(secagg), () => new SecAggPlusClient());
@@ -64,40 +72,27 @@ internal sealed class SecureAggregationSetup
         return new SecureAggregationSetup(new PaillierSecureAggregation(key.PublicKey, paillier), () => new PaillierAggregationClient(key, paillier));
     }
 
-    private static object Parse(string flag, int clients, int maxWeight)
+    private static SecureAggregationSpec Parse(string flag)
     {
         try
         {
-            if (flag.StartsWith("secagg+:", StringComparison.Ordinal))
-            {
-                string[] parts = flag["secagg+:".Length..].Split(',');
-                if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int shares) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int threshold))
-                {
-                    throw new UsageException($"--secure-aggregation: expected secagg+:<shares>,<threshold> (for example secagg+:5,3), got '{flag}'.");
-                }
-
-                var options = new SecAggPlusOptions { NumShares = shares, ReconstructionThreshold = threshold, MaxWeight = maxWeight };
-                Options.OptionsValidation.ThrowIfInvalid(options, nameof(SecAggPlusOptions));
-                if (options.ValidateFor(clients) is { Count: > 0 } errors)
-                {
-                    throw new UsageException($"--secure-aggregation: {string.Join(" ", errors)}");
-                }
-
-                return options;
-            }
-
-            if (flag.StartsWith("paillier:", StringComparison.Ordinal) && int.TryParse(flag["paillier:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int bits))
-            {
-                var options = new PaillierOptions { KeyBits = bits, MaxClients = Math.Max(2, clients), MaxWeight = maxWeight };
-                Options.OptionsValidation.ThrowIfInvalid(options, nameof(PaillierOptions));
-                return options;
-            }
+            return SecureAggregationSpec.Parse(flag);
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException exception)
+        catch (FormatException exception)
         {
-            throw new UsageException($"--secure-aggregation: {string.Join("; ", exception.Failures)}");
+            throw new UsageException(exception.Message);
         }
+    }
 
-        throw new UsageException($"--secure-aggregation must be none, secagg+:<shares>,<threshold> or paillier:<bits>, got '{flag}'.");
+    private static object Options(SecureAggregationSpec spec, int clients, int maxWeight)
+    {
+        try
+        {
+            return spec.Protocol == "secagg+" ? spec.SecAggPlusOptions(clients, maxWeight) : spec.PaillierOptions(clients, maxWeight);
+        }
+        catch (FormatException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
     }
 }

@@ -95,6 +95,18 @@ public sealed class PrivacySampleTests
         Assert.That(error, Does.Contain("needs a TorchSharp model"));
     }
 
+    [TestCase("client:noise=1,clip=1")]
+    [TestCase("client-adaptive:noise=1,quantile=0.5")]
+    public void Server_side_client_level_dp_is_refused_under_secure_aggregation(string flag)
+    {
+        // The server would clip and noise updates that the masks hide from it: the noise would silently be missing.
+        (int exitCode, string output, string error) = SampleProcess.Run(
+            TimeSpan.FromMinutes(2), "--dp", flag, "--secure-aggregation", "secagg+:5,3", "--rounds", "1", "--output", _output);
+
+        Assert.That(exitCode, Is.EqualTo(2), output + error);
+        Assert.That(error, Does.StartWith("error: --dp").And.Contain("secure aggregation hides from it"));
+    }
+
     private JsonElement Summary()
     {
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(_output, "summary.json")));

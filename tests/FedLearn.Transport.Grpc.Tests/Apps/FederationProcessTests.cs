@@ -42,6 +42,9 @@ public sealed class FederationProcessTests
     {
         int port = FreePort();
         using SampleProcess server = StartServer(port, "--rounds", "2", "--clients", "3", "--min-clients", "3");
+
+        // The clients' management ports are picked by the system: let the server hold its port first.
+        await server.WaitForOutputAsync("Now listening on", Patience);
         SampleProcess[] clients = Enumerable.Range(0, 3).Select(i => StartClient(port, i)).ToArray();
         try
         {
@@ -75,11 +78,13 @@ public sealed class FederationProcessTests
     {
         int port = FreePort();
         using SampleProcess server = StartServer(port, "--rounds", "2", "--clients", "3", "--min-clients", "2", "--reconnect-grace-seconds", "2", "--straggler-grace-seconds", "30");
+        await server.WaitForOutputAsync("Now listening on", Patience);
         using SampleProcess steady0 = StartClient(port, 0);
         using SampleProcess steady1 = StartClient(port, 1);
         using (SampleProcess victim = StartClient(port, 2))
         {
-            await victim.WaitForOutputAsync("for round 1 received", Patience);
+            // Killed while training: the settings check (PipelineOffer) comes first in a round, so wait for the fit instruction.
+            await victim.WaitForOutputAsync("for round 1 received (FitInstruction", Patience);
             victim.Kill();
         }
 
