@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using FedLearn.Transport.Grpc.Client;
+using FedLearn.Transport.Grpc.Server;
 
 namespace FedLearn.Benchmarks.Transport.Throughput;
 
@@ -32,18 +33,32 @@ public class LargeUpdateThroughputBenchmarks
     private SslStream _tlsClient = null!;
     private Task _tlsServer = Task.CompletedTask;
 
+    /// <summary>Transport settings other than the defaults, for experiments run with the probe command.</summary>
+    internal (int? ConnectionWindow, int? StreamWindow, int? ChunkBytes) Settings { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _directory = Directory.CreateTempSubdirectory("fedlearn-throughput-").FullName;
         string[] ids = ["down", "up"];
-        _tls = LoopbackServer.StartAsync(Path.Combine(_directory, "tls"), ids, tls: true).GetAwaiter().GetResult();
-        _plain = LoopbackServer.StartAsync(Path.Combine(_directory, "plain"), ids, tls: false).GetAwaiter().GetResult();
+        (int? connectionWindow, int? streamWindow, int? chunkBytes) = Settings;
+        void Configure(GrpcServerOptions o)
+        {
+            o.Http2ConnectionWindowBytes = connectionWindow ?? o.Http2ConnectionWindowBytes;
+            o.Http2StreamWindowBytes = streamWindow ?? o.Http2StreamWindowBytes;
+            o.ChunkBytes = chunkBytes ?? o.ChunkBytes;
+        }
+
+        _tls = LoopbackServer.StartAsync(Path.Combine(_directory, "tls"), ids, tls: true, configure: Configure).GetAwaiter().GetResult();
+        _plain = LoopbackServer.StartAsync(Path.Combine(_directory, "plain"), ids, tls: false, configure: Configure).GetAwaiter().GetResult();
         foreach (LoopbackServer server in new[] { _tls, _plain })
         {
             foreach (string id in ids)
             {
-                var transport = new GrpcClientTransport(LoopbackServer.ClientOptions(server.Address, server.Certificates, id));
+                GrpcClientOptions options = LoopbackServer.ClientOptions(server.Address, server.Certificates, id);
+                options.Http2StreamWindowBytes = streamWindow ?? options.Http2StreamWindowBytes;
+                options.ChunkBytes = chunkBytes ?? options.ChunkBytes;
+                var transport = new GrpcClientTransport(options);
                 _ = transport.RunAsync(id, new ReplyHandler(id, id == "up" ? Floats : 0), _stop.Token);
             }
 

@@ -9,9 +9,13 @@ namespace FedLearn.Benchmarks.Transport.Throughput;
 /// </summary>
 internal static class ThroughputProbe
 {
-    public static async Task<int> RunAsync(int repetitions, string[] cases)
+    /// <param name="repetitions">Timed runs per case, after one untimed run.</param>
+    /// <param name="arguments">Case names (all when none) and settings: <c>connection-window=BYTES</c>, <c>stream-window=BYTES</c>, <c>chunk=BYTES</c>.</param>
+    public static async Task<int> RunAsync(int repetitions, string[] arguments)
     {
-        var benchmarks = new LargeUpdateThroughputBenchmarks();
+        int? Setting(string name) => arguments.FirstOrDefault(a => a.StartsWith(name + "=", StringComparison.Ordinal)) is { } found ? int.Parse(found[(name.Length + 1)..], CultureInfo.InvariantCulture) : null;
+        string[] cases = arguments.Where(a => !a.Contains('=', StringComparison.Ordinal)).ToArray();
+        var benchmarks = new LargeUpdateThroughputBenchmarks { Settings = (Setting("connection-window"), Setting("stream-window"), Setting("chunk")) };
         benchmarks.Setup();
         try
         {
