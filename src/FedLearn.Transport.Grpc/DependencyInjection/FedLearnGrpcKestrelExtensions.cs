@@ -46,6 +46,7 @@ public static class FedLearnGrpcKestrelExtensions
                 return trusted;
             },
         });
+        listenOptions.Use(TlsWriteCoalescing.Wrap);
         return listenOptions;
     }
 
