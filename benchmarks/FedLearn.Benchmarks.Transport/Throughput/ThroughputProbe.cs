@@ -65,7 +65,12 @@ internal static class ThroughputProbe
 
     private static long MinorFaults()
     {
-        // /proc/self/stat: field 10 is minflt (after the parenthesised command name).
+        // /proc/self/stat: field 10 is minflt (after the parenthesised command name). Linux only; 0 elsewhere.
+        if (!File.Exists("/proc/self/stat"))
+        {
+            return 0;
+        }
+
         string stat = File.ReadAllText("/proc/self/stat");
         string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[7], CultureInfo.InvariantCulture);
