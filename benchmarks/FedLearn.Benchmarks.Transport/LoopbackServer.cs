@@ -31,7 +31,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
     public string Address { get; }
 
-    public static async Task<LoopbackServer> StartAsync(string directory, IEnumerable<string> clientIds, bool tls, int port = 0)
+    public static async Task<LoopbackServer> StartAsync(string directory, IEnumerable<string> clientIds, bool tls, int port = 0, Action<GrpcServerOptions>? configure = null)
     {
         DevelopmentCertificates certificates = FederationCertificates.CreateDevelopmentSet(directory, ["localhost"], clientIds, TimeSpan.FromDays(1));
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -41,6 +41,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
             o.RequireClientCertificate = tls;
             o.DropoutTimeout = TimeSpan.FromSeconds(120);
             o.HeartbeatInterval = TimeSpan.FromSeconds(30);
+            configure?.Invoke(o);
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
         {

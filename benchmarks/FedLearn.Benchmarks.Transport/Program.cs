@@ -1,14 +1,17 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using FedLearn.Benchmarks.Transport.Load;
+using FedLearn.Benchmarks.Transport.Throughput;
 
 // dotnet FedLearn.Benchmarks.Transport.dll many-clients [clients] [parameters] [rounds] [tls|h2c]
 // dotnet FedLearn.Benchmarks.Transport.dll gigabyte [tls|h2c]
+// dotnet FedLearn.Benchmarks.Transport.dll probe [repetitions] [raw|ssl|tls-down|tls-up|h2c-down|h2c-up ...]
 // anything else runs BenchmarkDotNet (for example --filter *Throughput*).
 return args.FirstOrDefault() switch
 {
     "many-clients" => await LoadScenarios.ManyClientsAsync(Arg(1, 200), Arg(2, 1_000_000), Arg(3, 5), args.ElementAtOrDefault(4) != "h2c"),
     "gigabyte" => await LoadScenarios.GigabyteAsync(args.ElementAtOrDefault(1) != "h2c"),
+    "probe" => await ThroughputProbe.RunAsync(Arg(1, 3), args.Skip(2).ToArray()),
     "clients" => await ClientsCommand.RunAsync(args[1], args[2], Arg(3, 1), Arg(4, 0)),
     _ => Run(args),
 };

@@ -41,7 +41,7 @@ internal sealed class ClientChannelFactory : IDisposable
             ConnectTimeout = _options.HandshakeTimeout,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-            InitialHttp2StreamWindowSize = 8 << 20,
+            InitialHttp2StreamWindowSize = _options.Http2StreamWindowBytes,
         };
         if (new Uri(_options.ServerAddress).Scheme == "https")
         {

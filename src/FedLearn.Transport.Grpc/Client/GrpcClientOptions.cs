@@ -24,6 +24,18 @@ public sealed class GrpcClientOptions : IValidatableObject
     [Range(4096, 64 << 20)]
     public int ChunkBytes { get; set; } = GrpcTransportDefaults.ChunkBytes;
 
+    /// <summary>
+    /// HTTP/2 flow-control window of the client's stream: how many bytes of an instruction (a model) the server may send
+    /// before the client has read them.
+    /// </summary>
+    /// <value>Default 8 MiB; from 65 535 bytes to 16 MiB, the range .NET's HTTP client accepts.</value>
+    /// <remarks>
+    /// The default of .NET's HTTP client (64 KiB to start, grown by its round-trip-time estimate) makes a server stop and
+    /// wait for window updates many times per chunk of a large model.
+    /// </remarks>
+    [Range(GrpcTransportDefaults.MinHttp2WindowBytes, GrpcTransportDefaults.MaxClientHttp2StreamWindowBytes)]
+    public int Http2StreamWindowBytes { get; set; } = GrpcTransportDefaults.Http2StreamWindowBytes;
+
     /// <summary>Largest instruction body the client accepts.</summary>
     /// <value>Default 2 GiB.</value>
     [Range(0L, long.MaxValue)]

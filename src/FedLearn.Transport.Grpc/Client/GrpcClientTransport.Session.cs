@@ -11,10 +11,9 @@ public sealed partial class GrpcClientTransport
     private async Task<SessionEnd> RunSessionAsync(string clientId, ClientExchanges exchanges, CancellationToken cancellationToken)
     {
         using GrpcChannel channel = _channels.Create(Limits.MaxGrpcMessageBytes);
-        var client = new Federation.FederationClient(channel);
         // The call outlives the caller's token by a moment, so that a stopping client can still say goodbye.
         using var session = new CancellationTokenSource();
-        using AsyncDuplexStreamingCall<ClientFrame, ServerFrame> call = client.Connect(cancellationToken: session.Token);
+        using AsyncDuplexStreamingCall<ClientFrame, ServerFrame> call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(FederationMethod.Connect, null, new CallOptions(cancellationToken: session.Token));
         var writeLock = new SemaphoreSlim(1, 1);
         long lastWrite = Environment.TickCount64;
 
@@ -99,7 +98,15 @@ public sealed partial class GrpcClientTransport
                         done = assembler.Begin(frame.Start);
                         break;
                     case ServerFrame.BodyOneofCase.Chunk:
-                        done = assembler.Append(frame.Chunk);
+                        try
+                        {
+                            done = assembler.Append(frame.Chunk);
+                        }
+                        finally
+                        {
+                            PooledChunkData.Return(frame.Chunk.Data);
+                        }
+
                         break;
                     default:
                         _logger.LogWarning("Client {ClientId}: ignoring an unexpected {Frame} frame", clientId, frame.BodyCase);

@@ -46,6 +46,7 @@ public static class FedLearnGrpcKestrelExtensions
                 return trusted;
             },
         });
+        listenOptions.Use(TlsWriteCoalescing.Wrap);
         return listenOptions;
     }
 
@@ -63,11 +64,7 @@ public static class FedLearnGrpcKestrelExtensions
 
     private static void ConfigureHttp2(KestrelServerOptions kestrel)
     {
-        // Large flow-control windows let a model stream at loopback and LAN speed; the defaults (768 KiB per stream)
-        // stall a sender after every window. The price: a window is data Kestrel may buffer per stream before the
-        // service reads it, so with hundreds of clients sending at once the server holds up to 8 MiB per client.
-        kestrel.Limits.Http2.InitialConnectionWindowSize = 16 << 20;
-        kestrel.Limits.Http2.InitialStreamWindowSize = 8 << 20;
+        // The flow-control windows come from GrpcServerOptions (AddFedLearnGrpcServer sets them on Kestrel).
         kestrel.Limits.Http2.MaxStreamsPerConnection = 16;
         kestrel.Limits.MinRequestBodyDataRate = null;
         kestrel.Limits.MinResponseDataRate = null;

@@ -5,6 +5,7 @@ using FedLearn.Transport.Grpc.Framing;
 using FedLearn.Transport.Grpc.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,10 @@ public static class FedLearnGrpcServiceCollectionExtensions
     /// Registers the gRPC services and a <see cref="GrpcServerTransport"/> as the <see cref="IServerTransport"/>, with
     /// every registered <see cref="IMessageSerializer"/>. Map the service with <see cref="MapFedLearnFederation"/>.
     /// gRPC's own message size limit is set to one chunk (plus its frame): no whole model is ever one gRPC message.
+    /// Kestrel's HTTP/2 flow-control windows are set from <see cref="GrpcServerOptions.Http2ConnectionWindowBytes"/> and
+    /// <see cref="GrpcServerOptions.Http2StreamWindowBytes"/> (server-wide).
     /// </summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message lists every invalid setting.</exception>
     public static IServiceCollection AddFedLearnGrpcServer(this IServiceCollection services, Action<GrpcServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -30,6 +34,11 @@ public static class FedLearnGrpcServiceCollectionExtensions
             grpc.MaxReceiveMessageSize = limits.MaxGrpcMessageBytes;
             grpc.MaxSendMessageSize = null;
             grpc.EnableDetailedErrors = false;
+        });
+        services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.Http2.InitialConnectionWindowSize = options.Http2ConnectionWindowBytes;
+            kestrel.Limits.Http2.InitialStreamWindowSize = options.Http2StreamWindowBytes;
         });
         services.TryAddSingleton(sp => new GrpcServerTransport(options, sp.GetServices<IMessageSerializer>(), sp.GetService<ILogger<GrpcServerTransport>>()));
         services.TryAddSingleton<IServerTransport>(sp => sp.GetRequiredService<GrpcServerTransport>());

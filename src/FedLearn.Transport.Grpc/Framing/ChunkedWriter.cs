@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
 using FedLearn.Transport.Grpc.Protocol;
 using Google.Protobuf;
 using Grpc.Core;
@@ -8,8 +6,9 @@ namespace FedLearn.Transport.Grpc.Framing;
 
 /// <summary>
 /// Writes one <see cref="OutgoingMessage"/> as a start frame followed by its body in chunks of at most the chunk
-/// size. Float bodies are copied chunk by chunk into one pooled buffer; byte bodies are sent without a copy. The
-/// caller serializes writers: one message's frames must not interleave with another's.
+/// size. Neither float nor byte bodies are copied: each chunk wraps its range of the body, and gRPC serializes it
+/// into its output before WriteAsync completes. The caller serializes writers: one message's frames must not
+/// interleave with another's.
 /// </summary>
 internal static class ChunkedWriter
 {
@@ -30,35 +29,16 @@ internal static class ChunkedWriter
         }
 
         // Float chunks stay whole floats so the receiver never sees a value split across chunks (it accepts that too).
+        // A float chunk is a view of the model's own memory: it is serialized straight into the gRPC output, no scratch copy.
         int chunk = message.Floats is null ? chunkBytes : Math.Max(sizeof(float), chunkBytes / sizeof(float) * sizeof(float));
-        byte[]? scratch = message.Floats is null ? null : ArrayPool<byte>.Shared.Rent((int)Math.Min(chunk, length));
-        try
+        uint sequence = 0;
+        for (long offset = 0; offset < length; offset += chunk, sequence++)
         {
-            uint sequence = 0;
-            for (long offset = 0; offset < length; offset += chunk, sequence++)
-            {
-                int count = (int)Math.Min(chunk, length - offset);
-                ByteString data;
-                if (message.Floats is { } floats)
-                {
-                    MemoryMarshal.AsBytes(floats.AsSpan((int)(offset / sizeof(float)), count / sizeof(float))).CopyTo(scratch);
-                    data = UnsafeByteOperations.UnsafeWrap(scratch.AsMemory(0, count));
-                }
-                else
-                {
-                    data = UnsafeByteOperations.UnsafeWrap(message.Bytes.Slice((int)offset, count));
-                }
-
-                // The frame is serialized before WriteAsync completes, so the scratch buffer may be reused afterwards.
-                await writer.WriteAsync(chunkFrame(new Chunk { ExchangeId = exchangeId, Sequence = sequence, Data = data }), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (scratch is not null)
-            {
-                ArrayPool<byte>.Shared.Return(scratch);
-            }
+            int count = (int)Math.Min(chunk, length - offset);
+            ByteString data = message.Floats is { } floats
+                ? UnsafeByteOperations.UnsafeWrap(new FloatBodyMemory(floats, (int)(offset / sizeof(float)), count / sizeof(float)).Memory)
+                : UnsafeByteOperations.UnsafeWrap(message.Bytes.Slice((int)offset, count));
+            await writer.WriteAsync(chunkFrame(new Chunk { ExchangeId = exchangeId, Sequence = sequence, Data = data }), cancellationToken).ConfigureAwait(false);
         }
     }
 }

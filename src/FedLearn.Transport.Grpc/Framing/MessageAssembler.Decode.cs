@@ -16,11 +16,11 @@ internal sealed partial class MessageAssembler
             case MessageStart.HeaderOneofCase.FitInstruction when !_receivesReplies:
                 RequireLayout(start.FitInstruction.Layout, length, id);
                 RequireConfig(start.FitInstruction.Config, id);
-                pending.Floats = new float[length / sizeof(float)];
+                pending.Floats = GC.AllocateUninitializedArray<float>((int)(length / sizeof(float)));
                 break;
             case MessageStart.HeaderOneofCase.EvaluateInstruction when !_receivesReplies:
                 RequireLayout(start.EvaluateInstruction.Layout, length, id);
-                pending.Floats = new float[length / sizeof(float)];
+                pending.Floats = GC.AllocateUninitializedArray<float>((int)(length / sizeof(float)));
                 break;
             case MessageStart.HeaderOneofCase.FitReply when _receivesReplies:
                 FitReplyHeader reply = start.FitReply;
@@ -36,12 +36,12 @@ internal sealed partial class MessageAssembler
                         throw Violation(StatusCode.InvalidArgument, $"exchange {id} declares a dense update of {reply.ElementCount} values but a body of {length} bytes (expected {(long)reply.ElementCount * sizeof(float)}).");
                     }
 
-                    pending.Floats = new float[reply.ElementCount];
+                    pending.Floats = GC.AllocateUninitializedArray<float>(reply.ElementCount);
                 }
                 else if (reply.PayloadKind == PayloadKind.Encoded)
                 {
                     RequireByteArray(length, id);
-                    pending.Bytes = new byte[length];
+                    pending.Bytes = GC.AllocateUninitializedArray<byte>((int)length);
                 }
                 else
                 {

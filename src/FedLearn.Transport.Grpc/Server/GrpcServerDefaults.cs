@@ -9,6 +9,21 @@ public static class GrpcTransportDefaults
     /// <summary>Largest message body accepted: 2 GiB.</summary>
     public const long MaxMessageBytes = 2L << 30;
 
+    /// <summary>HTTP/2 flow-control window of a whole connection on the server: 16 MiB.</summary>
+    public const int Http2ConnectionWindowBytes = 16 << 20;
+
+    /// <summary>HTTP/2 flow-control window of one stream, on either side: 8 MiB.</summary>
+    public const int Http2StreamWindowBytes = 8 << 20;
+
+    /// <summary>The smallest HTTP/2 flow-control window the protocol allows (and its default): 65 535 bytes.</summary>
+    public const int MinHttp2WindowBytes = 65_535;
+
+    /// <summary>
+    /// The largest initial HTTP/2 stream window .NET's HTTP client accepts, and so the largest client stream window:
+    /// 16 MiB.
+    /// </summary>
+    public const int MaxClientHttp2StreamWindowBytes = 16 << 20;
+
     /// <summary>Most tensors in a model layout.</summary>
     public const int MaxTensors = 100_000;
 

@@ -20,6 +20,28 @@ public sealed class GrpcServerOptions : IValidatableObject
     [Range(1, int.MaxValue)]
     public int MaxTensors { get; set; } = GrpcTransportDefaults.MaxTensors;
 
+    /// <summary>
+    /// HTTP/2 flow-control window of each client connection: how many bytes all streams of one connection may send
+    /// before the server has read them. Set on Kestrel by <c>AddFedLearnGrpcServer</c> (a server-wide setting).
+    /// </summary>
+    /// <value>Default 16 MiB.</value>
+    /// <remarks>
+    /// Kestrel's own default (1 MiB) makes a sender of a large model stop and wait for a window update every megabyte.
+    /// A window is also memory the server may hold per client before reading it, so with many clients uploading at once
+    /// the peak grows with it.
+    /// </remarks>
+    [Range(GrpcTransportDefaults.MinHttp2WindowBytes, int.MaxValue)]
+    public int Http2ConnectionWindowBytes { get; set; } = GrpcTransportDefaults.Http2ConnectionWindowBytes;
+
+    /// <summary>
+    /// HTTP/2 flow-control window of each client stream: how many bytes of a client's update may be in flight before the
+    /// server has read them. At most <see cref="Http2ConnectionWindowBytes"/>.
+    /// </summary>
+    /// <value>Default 8 MiB.</value>
+    /// <remarks>Kestrel's own default is 768 KiB. The same trade-off as <see cref="Http2ConnectionWindowBytes"/> applies.</remarks>
+    [Range(GrpcTransportDefaults.MinHttp2WindowBytes, int.MaxValue)]
+    public int Http2StreamWindowBytes { get; set; } = GrpcTransportDefaults.Http2StreamWindowBytes;
+
     /// <summary>How often the server sends a heartbeat on an idle stream (and asks clients to).</summary>
     /// <value>Default 5 s.</value>
     public TimeSpan HeartbeatInterval { get; set; } = GrpcTransportDefaults.HeartbeatInterval;
@@ -49,6 +71,11 @@ public sealed class GrpcServerOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Http2StreamWindowBytes > Http2ConnectionWindowBytes)
+        {
+            yield return new ValidationResult($"Http2StreamWindowBytes ({Http2StreamWindowBytes}) must not exceed Http2ConnectionWindowBytes ({Http2ConnectionWindowBytes}).", [nameof(Http2StreamWindowBytes), nameof(Http2ConnectionWindowBytes)]);
+        }
+
         if (HeartbeatInterval <= TimeSpan.Zero)
         {
             yield return new ValidationResult($"HeartbeatInterval must be positive, got {HeartbeatInterval}.", [nameof(HeartbeatInterval)]);

@@ -162,7 +162,15 @@ public sealed partial class GrpcServerTransport
                         done = assembler.Begin(frame.Start, discard: !accepted);
                         break;
                     case ClientFrame.BodyOneofCase.Chunk:
-                        done = assembler.Append(frame.Chunk);
+                        try
+                        {
+                            done = assembler.Append(frame.Chunk);
+                        }
+                        finally
+                        {
+                            PooledChunkData.Return(frame.Chunk.Data);
+                        }
+
                         break;
                     default:
                         throw new ProtocolViolationException(StatusCode.InvalidArgument, $"unexpected {frame.BodyCase} frame after the handshake.");
