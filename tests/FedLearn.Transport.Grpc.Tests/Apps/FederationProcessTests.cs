@@ -6,37 +6,8 @@ namespace FedLearn.Transport.Grpc.Tests.Apps;
 /// <summary>The deployable apps as separate processes on loopback with mutual TLS, training the MLP on Fashion-MNIST partitions.</summary>
 [NonParallelizable]
 [Category("Processes")]
-public sealed class FederationProcessTests
+public sealed class FederationProcessTests() : AppProcessTest("fedlearn-apps-")
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private string _directory = string.Empty;
-    private DevelopmentCertificates _certificates = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        if (!Directory.Exists("/usr/share/datasets/fashion-mnist") && Environment.GetEnvironmentVariable("FEDLEARN_DATA") is null)
-        {
-            Assert.Ignore("Fashion-MNIST is not installed.");
-        }
-
-        _directory = Directory.CreateTempSubdirectory("fedlearn-apps-").FullName;
-        _certificates = FederationCertificates.CreateDevelopmentSet(Path.Combine(_directory, "certs"), ["localhost"], ["client-0", "client-1", "client-2"], TimeSpan.FromDays(1));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
-
     [Test]
     public async Task AServerAndThreeClientProcessesTrainTheMlpForTwoRoundsAndAccuracyImproves()
     {
@@ -62,7 +33,7 @@ public sealed class FederationProcessTests
             double second = rounds[1].GetProperty("CentralAccuracy").GetDouble();
             Assert.That(first, Is.GreaterThan(0.3), "one round of training is far above chance (0.1)");
             Assert.That(second, Is.GreaterThan(first));
-            Assert.That(File.Exists(Path.Combine(_directory, "state-1", "client-state.safetensors")), Is.True, "the client saved its state when it stopped");
+            Assert.That(File.Exists(Path.Combine(WorkDirectory, "state-1", "client-state.safetensors")), Is.True, "the client saved its state when it stopped");
         }
         finally
         {
@@ -102,25 +73,25 @@ public sealed class FederationProcessTests
 
     private SampleProcess StartServer(int port, params string[] extra) => SampleProcess.Start(
         "FedLearn.Samples.Server",
-        _directory,
+        WorkDirectory,
         [
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--management-port", "0", "--model", "mlp", "--threads", "1",
-            "--certificate", _certificates.ServerCertificatePath, "--key", _certificates.ServerKeyPath, "--ca-certificate", _certificates.CaCertificatePath,
-            "--output", Path.Combine(_directory, "out"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--round-timeout-seconds", "150",
+            "--certificate", Certificates.ServerCertificatePath, "--key", Certificates.ServerKeyPath, "--ca-certificate", Certificates.CaCertificatePath,
+            "--output", Path.Combine(WorkDirectory, "out"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--round-timeout-seconds", "150",
             .. extra,
         ]);
 
     private SampleProcess StartClient(int port, int index) => SampleProcess.Start(
         "FedLearn.Samples.Client",
-        _directory,
+        WorkDirectory,
         "--client-id", $"client-{index}", "--client-index", index.ToString(System.Globalization.CultureInfo.InvariantCulture), "--clients", "3", "--train-subset", "3000",
         "--server", $"https://localhost:{port}", "--management-port", "0", "--model", "mlp",
-        "--certificate", _certificates.ClientCertificatePath($"client-{index}"), "--key", _certificates.ClientKeyPath($"client-{index}"), "--ca-certificate", _certificates.CaCertificatePath,
-        "--state-dir", Path.Combine(_directory, $"state-{index}"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--reconnect-delay-seconds", "0.5", "--max-reconnect-delay-seconds", "2");
+        "--certificate", Certificates.ClientCertificatePath($"client-{index}"), "--key", Certificates.ClientKeyPath($"client-{index}"), "--ca-certificate", Certificates.CaCertificatePath,
+        "--state-dir", Path.Combine(WorkDirectory, $"state-{index}"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--reconnect-delay-seconds", "0.5", "--max-reconnect-delay-seconds", "2");
 
     private JsonElement[] Summary()
     {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, "out", "summary.json")));
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDirectory, "out", "summary.json")));
         return document.RootElement.GetProperty("Rounds").EnumerateArray().Select(e => e.Clone()).ToArray();
     }
 

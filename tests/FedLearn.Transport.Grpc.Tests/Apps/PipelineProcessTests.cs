@@ -12,37 +12,8 @@ namespace FedLearn.Transport.Grpc.Tests.Apps;
 /// </summary>
 [NonParallelizable]
 [Category("Processes")]
-public sealed partial class PipelineProcessTests
+public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pipeline-")
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private string _directory = string.Empty;
-    private DevelopmentCertificates _certificates = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        if (!Directory.Exists("/usr/share/datasets/fashion-mnist") && Environment.GetEnvironmentVariable("FEDLEARN_DATA") is null)
-        {
-            Assert.Ignore("Fashion-MNIST is not installed.");
-        }
-
-        _directory = Directory.CreateTempSubdirectory("fedlearn-pipeline-").FullName;
-        _certificates = FederationCertificates.CreateDevelopmentSet(Path.Combine(_directory, "certs"), ["localhost"], ["client-0", "client-1", "client-2"], TimeSpan.FromDays(1));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
-
     [Test]
     public async Task ThreeClientsWithSecAggPlusTrainTwoRoundsToTheAccuracyOfThePlainRun()
     {
@@ -97,7 +68,7 @@ public sealed partial class PipelineProcessTests
         // The logs are JSON: quotes and '+' are escaped there, so the assertions quote around them.
         Assert.That(client.Output, Does.Contain("is configured for secure aggregation").And.Contain("but the server runs without it: set FedLearn:Server:SecureAggregation"));
         Assert.That(server.Output, Does.Contain("settings do not match").And.Contain("FedLearn:Server:SecureAggregation"));
-        Assert.That(File.Exists(Path.Combine(_directory, "out", "summary.json")), Is.False, "no round ran");
+        Assert.That(File.Exists(Path.Combine(WorkDirectory, "out", "summary.json")), Is.False, "no round ran");
     }
 
     [TestCase("--secure-aggregation secagg+:4,3", "FedLearn:Server:SecureAggregation: --secure-aggregation: SecAggPlusOptions.NumShares: must be odd")]
@@ -136,7 +107,7 @@ public sealed partial class PipelineProcessTests
     private async Task<(JsonElement[] Rounds, string[] ClientOutputs)> RunFederationAsync(string name, string[] serverArguments, string[] clientArguments)
     {
         int port = FreePort();
-        string output = Path.Combine(_directory, name);
+        string output = Path.Combine(WorkDirectory, name);
         using SampleProcess server = StartServer(port, ["--rounds", "2", "--clients", "3", "--min-clients", "3", "--output", output, .. serverArguments]);
 
         // The clients' management ports are picked by the system: let the server hold its port first.
@@ -165,21 +136,21 @@ public sealed partial class PipelineProcessTests
 
     private SampleProcess StartServer(int port, params string[] extra) => SampleProcess.Start(
         "FedLearn.Samples.Server",
-        _directory,
+        WorkDirectory,
         [
             "--port", port.ToString(CultureInfo.InvariantCulture), "--management-port", "0", "--model", "mlp", "--threads", "1",
-            "--certificate", _certificates.ServerCertificatePath, "--key", _certificates.ServerKeyPath, "--ca-certificate", _certificates.CaCertificatePath,
-            "--output", Path.Combine(_directory, "out"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--round-timeout-seconds", "150",
+            "--certificate", Certificates.ServerCertificatePath, "--key", Certificates.ServerKeyPath, "--ca-certificate", Certificates.CaCertificatePath,
+            "--output", Path.Combine(WorkDirectory, "out"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--round-timeout-seconds", "150",
             .. extra,
         ]);
 
     private SampleProcess StartClient(int port, int index, params string[] extra) => SampleProcess.Start(
         "FedLearn.Samples.Client",
-        _directory,
+        WorkDirectory,
         [
             "--client-id", $"client-{index}", "--client-index", index.ToString(CultureInfo.InvariantCulture), "--clients", "3", "--train-subset", "3000",
             "--server", $"https://localhost:{port}", "--management-port", "0", "--model", "mlp",
-            "--certificate", _certificates.ClientCertificatePath($"client-{index}"), "--key", _certificates.ClientKeyPath($"client-{index}"), "--ca-certificate", _certificates.CaCertificatePath,
+            "--certificate", Certificates.ClientCertificatePath($"client-{index}"), "--key", Certificates.ClientKeyPath($"client-{index}"), "--ca-certificate", Certificates.CaCertificatePath,
             "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--reconnect-delay-seconds", "0.5", "--max-reconnect-delay-seconds", "2",
             .. extra,
         ]);

@@ -11,31 +11,12 @@ namespace FedLearn.Transport.Grpc.Tests.Apps;
 /// </summary>
 [NonParallelizable]
 [Category("Processes")]
-public sealed class PodIdentityProcessTests
+public sealed class PodIdentityProcessTests() : AppProcessTest("fedlearn-pods-", needsData: false)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private string _directory = string.Empty;
-
-    [SetUp]
-    public void SetUp() => _directory = Directory.CreateTempSubdirectory("fedlearn-pods-").FullName;
-
-    [TearDown]
-    public void TearDown()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
-
     [Test]
     public async Task A_pod_name_without_an_ordinal_stops_the_client_with_a_message_that_names_it()
     {
-        using SampleProcess client = SampleProcess.Start("FedLearn.Samples.Client", _directory, "--pod-name", "fedlearn-client", "--clients", "4", "--management-port", "0");
+        using SampleProcess client = SampleProcess.Start("FedLearn.Samples.Client", WorkDirectory, "--pod-name", "fedlearn-client", "--clients", "4", "--management-port", "0");
 
         int exitCode = await client.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
@@ -44,7 +25,7 @@ public sealed class PodIdentityProcessTests
     }
 
     [Test]
-    public async Task Two_pods_take_their_ids_partitions_and_certificates_from_their_names_and_the_server_aggregates_both()
+    public async Task Two_pods_take_their_ids_partitions_andCertificates_from_their_names_and_the_server_aggregates_both()
     {
         if (!Directory.Exists("/usr/share/datasets/fashion-mnist") && Environment.GetEnvironmentVariable("FEDLEARN_DATA") is null)
         {
@@ -52,21 +33,21 @@ public sealed class PodIdentityProcessTests
         }
 
         string[] pods = ["fedlearn-client-0", "fedlearn-client-1"];
-        DevelopmentCertificates certificates = FederationCertificates.CreateDevelopmentSet(Path.Combine(_directory, "certs"), ["localhost"], pods, TimeSpan.FromDays(1));
+        DevelopmentCertificates certificates = FederationCertificates.CreateDevelopmentSet(Path.Combine(WorkDirectory, "certs"), ["localhost"], pods, TimeSpan.FromDays(1));
         int port = FreePort();
         using SampleProcess server = SampleProcess.Start(
             "FedLearn.Samples.Server",
-            _directory,
+            WorkDirectory,
             "--port", Text(port), "--management-port", "0", "--model", "mlp", "--threads", "1", "--rounds", "1", "--clients", "2", "--min-clients", "2",
             "--certificate", certificates.ServerCertificatePath, "--key", certificates.ServerKeyPath, "--ca-certificate", certificates.CaCertificatePath,
-            "--output", Path.Combine(_directory, "out"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--round-timeout-seconds", "150");
+            "--output", Path.Combine(WorkDirectory, "out"), "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--round-timeout-seconds", "150");
 
         // As in the StatefulSet: the pod name, and the certificate files named by {ClientId}; no client id or index.
         SampleProcess[] clients = pods.Select(pod => SampleProcess.Start(
             "FedLearn.Samples.Client",
-            _directory,
+            WorkDirectory,
             "--pod-name", pod, "--clients", "2", "--train-subset", "2000", "--server", $"https://localhost:{Text(port)}", "--management-port", "0", "--model", "mlp",
-            "--certificate", Path.Combine(_directory, "certs", "clients", "{ClientId}.crt"), "--key", Path.Combine(_directory, "certs", "clients", "{ClientId}.key"),
+            "--certificate", Path.Combine(WorkDirectory, "certs", "clients", "{ClientId}.crt"), "--key", Path.Combine(WorkDirectory, "certs", "clients", "{ClientId}.key"),
             "--ca-certificate", certificates.CaCertificatePath, "--heartbeat-seconds", "1", "--dropout-seconds", "5")).ToArray();
         try
         {
@@ -77,7 +58,7 @@ public sealed class PodIdentityProcessTests
                 Assert.That(clients[ordinal].Output, Does.Contain($"partition {ordinal} of 2"), "the partition is the pod's ordinal");
             }
 
-            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_directory, "out", "summary.json")));
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDirectory, "out", "summary.json")));
             JsonElement round = summary.RootElement.GetProperty("Rounds")[0];
             Assert.That(round.GetProperty("Succeeded").GetBoolean(), Is.True);
             Assert.That(round.GetProperty("Aggregated").EnumerateArray().Select(e => e.GetString()).Order(), Is.EqualTo(pods), "the server knows each pod by the id in its certificate, its pod name");
