@@ -34,9 +34,8 @@ internal static class DetectionExperiment
         }
 
         ModelWeights global = SoftmaxRegressionTrainer.CreateInitialWeights(data.Train.FeatureCount, data.Train.ClassCount, settings.Seed);
-        var screener = settings.Reputation
-            ? new UpdateScreener(new UpdateScreenerOptions { FlagByReputation = true }, new ClientReputation())
-            : new UpdateScreener();
+        var options = new UpdateScreenerOptions { FlagByReputation = settings.Reputation, NormModel = settings.NormModel };
+        var screener = new UpdateScreener(options, settings.Reputation ? new ClientReputation() : null);
         var counts = new DetectionCounts();
         var honestNorms = new List<double>();
         for (int round = 1; round <= settings.Rounds; round++)

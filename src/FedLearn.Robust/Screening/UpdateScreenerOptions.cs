@@ -15,6 +15,23 @@ public sealed class UpdateScreenerOptions
     public double NormThreshold { get; set; } = UpdateScreenerDefaults.NormThreshold;
 
     /// <summary>
+    /// What the norm's z-score is taken against: one typical norm for every client, or a typical norm that grows with
+    /// the example count each client reports.
+    /// </summary>
+    /// <value><see cref="NormModel.Pooled"/>, see <see cref="UpdateScreenerDefaults.NormModel"/>.</value>
+    /// <remarks>
+    /// <para>With <see cref="NormModel.ExampleCount"/> the score is the modified z-score of the residual of ln‖Δ‖ from a
+    /// line in ln n fitted by Siegel's repeated median (1982) with its slope kept in [0, 1]; an update whose reported
+    /// count is not positive and finite is flagged and excluded (FedAvg would reject it anyway).</para>
+    /// <para>The count is the client's word, and it also sets its FedAvg weight. Claiming more examples than it holds
+    /// lets a client send an update up to as many times longer (the slope is at most 1) — on top of the larger weight
+    /// that claim already buys it in FedAvg, screened or not; cap weights in the aggregator, or use an unweighted robust
+    /// rule, where that matters. Claiming fewer makes its update look long for its size and lowers its weight: it gains nothing.</para>
+    /// </remarks>
+    [EnumDataType(typeof(NormModel), ErrorMessage = "must be Pooled or ExampleCount.")]
+    public NormModel NormModel { get; set; } = UpdateScreenerDefaults.NormModel;
+
+    /// <summary>
     /// Flag an update whose cosine similarity to the robust centre (the coordinate-wise median) is this many scaled
     /// MADs below the median cosine.
     /// </summary>
