@@ -24,6 +24,8 @@ internal sealed record ReportSettings
 
     public NormModel NormModel { get; init; } = UpdateScreenerDefaults.NormModel;
 
+    public bool Trace { get; init; }
+
     public static ReportSettings Parse(string[] args)
     {
         var settings = new ReportSettings();
@@ -43,7 +45,8 @@ internal sealed record ReportSettings
                 case "--data": settings = settings with { DataDirectory = Next() }; break;
                 case "--reputation": settings = settings with { Reputation = true }; break;
                 case "--norm-model": settings = settings with { NormModel = ParseNormModel(Next()) }; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --clients, --rounds, --lr, --seed, --partition (repeatable), --byzantine (repeatable), --data, --reputation, --norm-model pooled|example-count.");
+                case "--trace": settings = settings with { Trace = true }; break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --clients, --rounds, --lr, --seed, --partition (repeatable), --byzantine (repeatable), --data, --reputation, --norm-model pooled|example-count, --trace.");
             }
         }
 
