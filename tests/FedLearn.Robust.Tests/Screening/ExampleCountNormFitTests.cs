@@ -66,6 +66,22 @@ public sealed class ExampleCountNormFitTests
     }
 
     [Test]
+    public void A_client_that_claims_more_examples_must_send_a_longer_update_to_pass()
+    {
+        // Honest norms grow as √n. Client 5 claims 100 times its count: with its own update it is too short for that
+        // size; boosted by √100 = 10 it matches the claim, and FedAvg would also weigh it 100 times more.
+        (double[] norms, double[] counts) = HonestClients(new DeterministicRandom(8), 20);
+        counts[5] *= 100;
+
+        double[] honestLength = Z(norms, counts);
+        norms[5] *= 10;
+        double[] matchingLength = Z(norms, counts);
+
+        Assert.That(honestLength[5], Is.LessThan(-Threshold));
+        Assert.That(Math.Abs(matchingLength[5]), Is.LessThanOrEqualTo(Threshold), "the documented limit: a claim buys up to its own factor in length");
+    }
+
+    [Test]
     public void With_one_count_for_every_client_the_score_is_the_pooled_one()
     {
         var random = new DeterministicRandom(4);
