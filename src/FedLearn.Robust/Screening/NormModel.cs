@@ -11,8 +11,9 @@ public enum NormModel
     /// <summary>
     /// A typical norm that grows with the example count the client reports (its <see cref="WeightedUpdate.Weight"/>):
     /// ln‖Δ‖ = a + b·ln n is fitted across the round's updates by Siegel's repeated median (b kept in [0, 1]), and the
-    /// modified z-score of the residuals replaces that of the raw norms. An honest client with more data takes more local
-    /// steps and moves further, so a boosted update of a small client stands out against clients of its own size.
+    /// modified z-score of each norm's ratio to e^a·n^b replaces that of the raw norm. An honest client with more data
+    /// takes more local steps and moves further, so a boosted update of a small client stands out against clients of
+    /// its own size.
     /// </summary>
     ExampleCount = 1,
 }

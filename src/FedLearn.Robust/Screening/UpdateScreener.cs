@@ -9,8 +9,8 @@ namespace FedLearn.Robust.Screening;
 /// <summary>
 /// Screens a round's updates before aggregation: updates with NaN or infinite values are always flagged and excluded;
 /// among the finite ones, an update is flagged when its norm is an outlier (modified z-score against the median and
-/// MAD of the norms, or, with <see cref="NormModel.ExampleCount"/>, of the residuals of a fit of the log norm against the
-/// log of the reported example count), when its cosine similarity to the robust centre (the coordinate-wise median) is negative or far below the others', or when it is aligned with no other update (noise). Flagged updates are excluded when <see cref="UpdateScreenerOptions.ExcludeFlagged"/> is set.
+/// MAD of the norms, or, with <see cref="NormModel.ExampleCount"/>, of each norm's ratio to the typical norm of its
+/// reported example count), when its cosine similarity to the robust centre (the coordinate-wise median) is negative or far below the others', or when it is aligned with no other update (noise). Flagged updates are excluded when <see cref="UpdateScreenerOptions.ExcludeFlagged"/> is set.
 /// </summary>
 /// <remarks>
 /// <para>Statistics need at least three finite updates; with fewer, only non-finite values are flagged. Flags are
