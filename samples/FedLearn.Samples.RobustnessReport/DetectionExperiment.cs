@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using FedLearn.Aggregation;
 using FedLearn.Data;
@@ -34,9 +35,8 @@ internal static class DetectionExperiment
         }
 
         ModelWeights global = SoftmaxRegressionTrainer.CreateInitialWeights(data.Train.FeatureCount, data.Train.ClassCount, settings.Seed);
-        var screener = settings.Reputation
-            ? new UpdateScreener(new UpdateScreenerOptions { FlagByReputation = true }, new ClientReputation())
-            : new UpdateScreener();
+        var options = new UpdateScreenerOptions { FlagByReputation = settings.Reputation, NormModel = settings.NormModel };
+        var screener = new UpdateScreener(options, settings.Reputation ? new ClientReputation() : null);
         var counts = new DetectionCounts();
         var honestNorms = new List<double>();
         for (int round = 1; round <= settings.Rounds; round++)
@@ -62,6 +62,11 @@ internal static class DetectionExperiment
 
             IReadOnlyList<WeightedUpdate> sent = byzantine.Attack.Apply(new ByzantineRound(round, updates, byzantineIds, settings.Seed));
             IReadOnlyList<ClientFlag> flags = screener.Screen(round, sent);
+            if (settings.Trace)
+            {
+                WriteTrace(round, sent, byzantineIds, flags);
+            }
+
             var flagged = flags.Select(f => f.ClientId).ToHashSet(StringComparer.Ordinal);
             foreach (string id in ids)
             {
@@ -88,5 +93,18 @@ internal static class DetectionExperiment
         double accuracy = SoftmaxRegressionTrainer.Evaluate(global, data.CentralTest.All()).Accuracy;
         honestNorms.Sort();
         return (counts, accuracy, honestNorms[honestNorms.Count / 2]);
+    }
+
+    // One line per client and round, smallest reported count first: what the screener saw and why it flagged.
+    private static void WriteTrace(int round, IReadOnlyList<WeightedUpdate> sent, HashSet<string> byzantineIds, IReadOnlyList<ClientFlag> flags)
+    {
+        foreach (WeightedUpdate update in sent.OrderBy(u => u.Weight).ThenBy(u => u.ClientId, StringComparer.Ordinal))
+        {
+            string reason = flags.FirstOrDefault(f => f.ClientId == update.ClientId)?.Reason ?? "-";
+            string role = byzantineIds.Contains(update.ClientId) ? "byzantine" : "honest";
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"trace round {round} {update.ClientId} {role} examples {update.Weight} norm {TensorPrimitives.Norm(update.Values.Span):F4} flag: {reason}"));
+        }
     }
 }

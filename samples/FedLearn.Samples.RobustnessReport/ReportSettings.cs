@@ -1,4 +1,5 @@
 using System.Globalization;
+using FedLearn.Robust.Screening;
 
 namespace FedLearn.Samples.RobustnessReport;
 
@@ -21,6 +22,10 @@ internal sealed record ReportSettings
 
     public bool Reputation { get; init; }
 
+    public NormModel NormModel { get; init; } = UpdateScreenerDefaults.NormModel;
+
+    public bool Trace { get; init; }
+
     public static ReportSettings Parse(string[] args)
     {
         var settings = new ReportSettings();
@@ -39,7 +44,9 @@ internal sealed record ReportSettings
                 case "--byzantine": byzantine.Add(Next()); break;
                 case "--data": settings = settings with { DataDirectory = Next() }; break;
                 case "--reputation": settings = settings with { Reputation = true }; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --clients, --rounds, --lr, --seed, --partition (repeatable), --byzantine (repeatable), --data, --reputation.");
+                case "--norm-model": settings = settings with { NormModel = ParseNormModel(Next()) }; break;
+                case "--trace": settings = settings with { Trace = true }; break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --clients, --rounds, --lr, --seed, --partition (repeatable), --byzantine (repeatable), --data, --reputation, --norm-model pooled|example-count, --trace.");
             }
         }
 
@@ -49,4 +56,11 @@ internal sealed record ReportSettings
             Byzantine = byzantine.Count > 0 ? byzantine : settings.Byzantine,
         };
     }
+
+    private static NormModel ParseNormModel(string value) => value switch
+    {
+        "pooled" => NormModel.Pooled,
+        "example-count" => NormModel.ExampleCount,
+        _ => throw new ArgumentException($"--norm-model must be pooled or example-count, not '{value}'."),
+    };
 }

@@ -9,7 +9,8 @@ namespace FedLearn.Robust.Screening;
 /// <summary>
 /// Screens a round's updates before aggregation: updates with NaN or infinite values are always flagged and excluded;
 /// among the finite ones, an update is flagged when its norm is an outlier (modified z-score against the median and
-/// MAD of the norms), when its cosine similarity to the robust centre (the coordinate-wise median) is negative or far below the others', or when it is aligned with no other update (noise). Flagged updates are excluded when <see cref="UpdateScreenerOptions.ExcludeFlagged"/> is set.
+/// MAD of the norms, or, with <see cref="NormModel.ExampleCount"/>, of each norm's ratio to the typical norm of its
+/// reported example count), when its cosine similarity to the robust centre (the coordinate-wise median) is negative or far below the others', or when it is aligned with no other update (noise). Flagged updates are excluded when <see cref="UpdateScreenerOptions.ExcludeFlagged"/> is set.
 /// </summary>
 /// <remarks>
 /// <para>Statistics need at least three finite updates; with fewer, only non-finite values are flagged. Flags are
@@ -43,6 +44,7 @@ public sealed class UpdateScreener : IUpdateScreener
             CosineThreshold = options.CosineThreshold,
             AlignmentSigmas = options.AlignmentSigmas,
             MinCosine = options.MinCosine,
+            NormModel = options.NormModel,
             FlagByReputation = options.FlagByReputation,
             ExcludeFlagged = options.ExcludeFlagged,
         };
@@ -79,6 +81,15 @@ public sealed class UpdateScreener : IUpdateScreener
             if (nonFinite > 0)
             {
                 flags.Add(new ClientFlag(update.ClientId, nonFinite, $"{nonFinite} non-finite values", Exclude: true));
+            }
+            else if (_options.NormModel == NormModel.ExampleCount && !(update.Weight > 0 && double.IsFinite(update.Weight)))
+            {
+                // The norm model takes the logarithm of the count, and FedAvg rejects such a weight anyway.
+                flags.Add(new ClientFlag(
+                    update.ClientId,
+                    double.PositiveInfinity,
+                    string.Create(CultureInfo.InvariantCulture, $"reported example count {update.Weight} is not positive and finite"),
+                    Exclude: true));
             }
             else
             {
@@ -140,8 +151,12 @@ public sealed class UpdateScreener : IUpdateScreener
 
         // The norm statistics come from the updates that point the right way: attackers that all send vectors of
         // one length (Gaussian noise) would otherwise shrink the MAD and push long honest updates over the threshold.
-        double[] aligned = norms.Where((_, i) => !misaligned[i]).ToArray();
-        double[] normZ = ModifiedZ(norms, aligned.Length >= UpdateScreenerDefaults.MinimumForStatistics ? aligned : norms);
+        bool enoughAligned = misaligned.Count(m => !m) >= UpdateScreenerDefaults.MinimumForStatistics;
+        bool[] reference = misaligned.Select(m => !enoughAligned || !m).ToArray();
+        (double[] Z, double[] Expected, double Slope)? fit = _options.NormModel == NormModel.ExampleCount
+            ? ExampleCountNormFit.Score(norms, finite.Select(u => u.Weight).ToArray(), reference, _options.NormThreshold)
+            : null;
+        double[] normZ = fit?.Z ?? ModifiedZ(norms, norms.Where((_, i) => reference[i]).ToArray());
         var flags = new List<ClientFlag>();
         for (int i = 0; i < n; i++)
         {
@@ -160,7 +175,9 @@ public sealed class UpdateScreener : IUpdateScreener
             var reasons = new List<string>(2);
             if (longOrShort)
             {
-                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"norm {norms[i]:G4} has z-score {normZ[i]:F1}"));
+                reasons.Add(fit is { } f
+                    ? string.Create(CultureInfo.InvariantCulture, $"norm {norms[i]:G4} against {f.Expected[i]:G4} expected for {finite[i].Weight:G6} examples has z-score {normZ[i]:F1}")
+                    : string.Create(CultureInfo.InvariantCulture, $"norm {norms[i]:G4} has z-score {normZ[i]:F1}"));
             }
 
             if (unaligned[i])

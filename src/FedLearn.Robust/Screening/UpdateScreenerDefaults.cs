@@ -15,6 +15,9 @@ public static class UpdateScreenerDefaults
     /// <summary>Default smallest cosine to the robust centre: 0 (an update must not point against the consensus).</summary>
     public const double MinCosine = 0;
 
+    /// <summary>Default typical norm: <see cref="NormModel.Pooled"/>, one for every client.</summary>
+    public const NormModel NormModel = Screening.NormModel.Pooled;
+
     /// <summary>Default for flagging clients whose reputation makes them ineligible: false.</summary>
     public const bool FlagByReputation = false;
 

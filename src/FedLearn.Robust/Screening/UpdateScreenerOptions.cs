@@ -15,6 +15,28 @@ public sealed class UpdateScreenerOptions
     public double NormThreshold { get; set; } = UpdateScreenerDefaults.NormThreshold;
 
     /// <summary>
+    /// What the norm's z-score is taken against: one typical norm for every client, or a typical norm that grows with
+    /// the example count each client reports.
+    /// </summary>
+    /// <value><see cref="NormModel.Pooled"/>, see <see cref="UpdateScreenerDefaults.NormModel"/>.</value>
+    /// <remarks>
+    /// <para>With <see cref="NormModel.ExampleCount"/> the score is the modified z-score of the ratio of ‖Δ‖ to the
+    /// typical norm e^a·n^b of its reported count n, the line ln‖Δ‖ = a + b·ln n fitted by Siegel's repeated median
+    /// (1982) with b kept in [0, 1] and refitted once without the updates it already flags; an update whose reported
+    /// count is not positive and finite is flagged and excluded (FedAvg would reject it anyway).</para>
+    /// <para>The count is the client's word, and it also sets its FedAvg weight. Claiming c times more examples than it
+    /// holds makes its update look short for that size unless it also lengthens it by c^b (at most c) — and then it
+    /// passes with c times the weight, a lever FedAvg leaves open with or without screening; cap weights in the
+    /// aggregator, or use an unweighted robust rule, where that matters. Claiming fewer makes its update look long for
+    /// its size and lowers its weight: it gains nothing.</para>
+    /// <para>Not the default: on Fashion-MNIST with Dirichlet(1) client sizes it catches more boosted updates of small
+    /// clients but flags more honest clients whose norms stray from their size's line for other reasons (label skew);
+    /// the trade-off is measured in docs/results/robustness.md.</para>
+    /// </remarks>
+    [EnumDataType(typeof(NormModel), ErrorMessage = "must be Pooled or ExampleCount.")]
+    public NormModel NormModel { get; set; } = UpdateScreenerDefaults.NormModel;
+
+    /// <summary>
     /// Flag an update whose cosine similarity to the robust centre (the coordinate-wise median) is this many scaled
     /// MADs below the median cosine.
     /// </summary>

@@ -145,6 +145,72 @@ public sealed class UpdateScreenerTests
     }
 
     [Test]
+    public void An_unknown_norm_model_is_listed_with_the_other_errors()
+    {
+        Assert.That(
+            () => new UpdateScreener(new UpdateScreenerOptions { NormModel = (NormModel)7, NormThreshold = -1 }),
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>()
+                .With.Message.Contains("UpdateScreenerOptions.NormModel: must be Pooled or ExampleCount.")
+                .And.Message.Contains("UpdateScreenerOptions.NormThreshold"));
+    }
+
+    // Honest clients of 100 to 10,000 examples whose updates grow as √n: a shared direction plus client noise of the
+    // same size, scaled by the client's typical step length.
+    private static WeightedUpdate[] SizedRound(DeterministicRandom random, int count)
+    {
+        float[] direction = TestUpdates.Vector(random, Length, 0.01);
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            double examples = Math.Round(100 * Math.Pow(100, i / (double)(count - 1)));
+            double scale = Math.Sqrt(examples / 100) * (1 + (0.05 * random.NextGaussian()));
+            float[] noise = TestUpdates.Vector(random, Length, 0.01);
+            float[] values = direction.Zip(noise, (g, e) => (float)(scale * (g + e))).ToArray();
+            return new WeightedUpdate($"client{i:D2}", values, examples);
+        }).ToArray();
+    }
+
+    [TestCase(NormModel.Pooled, 0)]
+    [TestCase(NormModel.ExampleCount, 5)]
+    public void A_boosted_small_client_is_flagged_only_against_the_norm_of_its_size(NormModel model, int caught)
+    {
+        var screener = new UpdateScreener(new UpdateScreenerOptions { NormModel = model });
+        var reasons = new List<string>();
+        int falseAlarms = 0;
+        for (int round = 1; round <= 5; round++)
+        {
+            WeightedUpdate[] updates = SizedRound(new DeterministicRandom((ulong)(round * 61)), 20);
+            IReadOnlyList<WeightedUpdate> sent = new ScalingAttack(3).Apply(new ByzantineRound(round, updates, ["client02"]));
+
+            IReadOnlyList<ClientFlag> flags = screener.Screen(round, sent);
+
+            reasons.AddRange(flags.Where(f => f.ClientId == "client02").Select(f => f.Reason));
+            falseAlarms += flags.Count(f => f.ClientId != "client02");
+        }
+
+        Assert.That(reasons, Has.Count.EqualTo(caught), "client02 (162 examples) three times its update in 5 rounds; " + string.Join("; ", reasons));
+        Assert.That(reasons, Has.All.StartWith("norm ").And.All.Contains("expected for 162 examples"));
+        Assert.That(falseAlarms, Is.LessThanOrEqualTo(2), "95 honest updates of 100 to 10,000 examples");
+    }
+
+    [TestCase(0.0)]
+    [TestCase(-5.0)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void With_the_example_count_model_an_impossible_count_is_flagged_and_excluded(double weight)
+    {
+        WeightedUpdate[] updates = SizedRound(new DeterministicRandom(22), 10);
+        updates[6] = updates[6] with { Weight = weight };
+        var options = new UpdateScreenerOptions { NormModel = NormModel.ExampleCount, ExcludeFlagged = false };
+
+        IReadOnlyList<ClientFlag> flags = new UpdateScreener(options).Screen(1, updates);
+
+        ClientFlag flag = flags.Single(f => f.ClientId == "client06");
+        Assert.That(flag.Exclude, Is.True, "even when statistical flags are not excluded: FedAvg cannot weigh it");
+        Assert.That(flag.Reason, Does.StartWith("reported example count ").And.EndsWith("is not positive and finite"));
+        Assert.That(new UpdateScreener().Screen(1, updates).Any(f => f.ClientId == "client06"), Is.False, "the pooled model does not read counts");
+    }
+
+    [Test]
     public void Non_finite_updates_are_always_excluded_and_do_not_disturb_the_statistics()
     {
         WeightedUpdate[] updates = HonestRound(new DeterministicRandom(8), 10);
@@ -172,15 +238,17 @@ public sealed class UpdateScreenerTests
         Assert.That(flags[0].Score, Is.GreaterThan(3.5));
     }
 
-    [Test]
-    public void Flags_do_not_depend_on_client_order()
+    [TestCase(NormModel.Pooled)]
+    [TestCase(NormModel.ExampleCount)]
+    public void Flags_do_not_depend_on_client_order(NormModel model)
     {
         var random = new DeterministicRandom(10);
         WeightedUpdate[] updates = HonestRound(random, 20);
         IReadOnlyList<WeightedUpdate> sent = new SignFlipAttack().Apply(new ByzantineRound(1, updates, ["client03", "client11"]));
+        var options = new UpdateScreenerOptions { NormModel = model };
 
-        IReadOnlyList<ClientFlag> inOrder = new UpdateScreener().Screen(1, sent);
-        IReadOnlyList<ClientFlag> shuffled = new UpdateScreener().Screen(1, TestUpdates.Shuffled(sent.ToArray(), random));
+        IReadOnlyList<ClientFlag> inOrder = new UpdateScreener(options).Screen(1, sent);
+        IReadOnlyList<ClientFlag> shuffled = new UpdateScreener(options).Screen(1, TestUpdates.Shuffled(sent.ToArray(), random));
 
         Assert.That(shuffled, Is.EqualTo(inOrder).AsCollection);
         Assert.That(inOrder.Select(f => f.ClientId), Is.EqualTo(new[] { "client03", "client11" }));
