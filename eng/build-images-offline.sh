@@ -102,6 +102,15 @@ ensure_base_image() {
   # debootstrap copies this machine's resolver and name; the container engine provides both at run time.
   : > "${rootfs}/etc/resolv.conf"
   printf 'localhost\n' > "${rootfs}/etc/hostname"
+  # As in the official base images: apt keeps no package caches (about 90 MB of *.bin) in the layers it writes.
+  cat > "${rootfs}/etc/apt/apt.conf.d/docker-clean" << 'APT'
+// eng/build-images-offline.sh: no downloaded packages or package caches left in image layers.
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
+  rm -f "${rootfs}"/var/cache/apt/*.bin
   log "podman import -> ${BASE_IMAGE}"
   tar --numeric-owner -C "${rootfs}" -c . | podman import --change 'CMD ["/bin/bash"]' - "${BASE_IMAGE}" > /dev/null
   rm -rf "${rootfs}"
@@ -247,6 +256,9 @@ smoke_test() {
   log "client log (last lines):"
   podman logs "${CLIENT_CONTAINER}" 2>&1 | tail -n 10
   [[ ${code} == 0 ]] || fail "the server did not finish its round (exit ${code})"
+  code="$(timeout 60 podman wait "${CLIENT_CONTAINER}" || echo timeout)"
+  log "client exited: ${code}"
+  [[ ${code} == 0 ]] || fail "the client did not stop cleanly after the last round (exit ${code})"
 }
 
 main() {
