@@ -261,8 +261,20 @@ smoke_test() {
   [[ ${code} == 0 ]] || fail "the client did not stop cleanly after the last round (exit ${code})"
 }
 
+# Each build stage is about 3 GB and each application image 1.3 GB (mostly shared with nothing): a run from nothing
+# needs about 10 GB free where podman keeps its images.
+check_disk() {
+  local storage=/var/lib/containers free
+  [[ -d ${storage} ]] || storage=/var/lib
+  free="$(df --output=avail -BG "${storage}" | tail -n 1 | tr -dc '0-9')"
+  if [[ ${free} -lt 10 ]]; then
+    fail "only ${free} GB free under ${storage}; a run needs about 10 GB (podman image prune -f frees old build stages)"
+  fi
+}
+
 main() {
   mkdir -p "${WORKDIR}"
+  check_disk
   ensure_tools
   ensure_base_image
   ensure_dotnet_standins
