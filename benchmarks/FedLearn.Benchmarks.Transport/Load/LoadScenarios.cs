@@ -92,11 +92,12 @@ internal static class LoadScenarios
         return intact ? 0 : 1;
     }
 
-    private static Process StartClients(LoopbackServer server, string certificates, int count, int replyFloats)
+    /// <summary>Starts a child process with <paramref name="count"/> clients, ids from client-<paramref name="firstId"/> on.</summary>
+    internal static Process StartClients(LoopbackServer server, string certificates, int count, int replyFloats, int firstId = 0)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
         start.ArgumentList.Add(typeof(LoadScenarios).Assembly.Location);
-        foreach (string argument in new[] { "clients", server.Address, certificates, count.ToString(CultureInfo.InvariantCulture), replyFloats.ToString(CultureInfo.InvariantCulture) })
+        foreach (string argument in new[] { "clients", server.Address, certificates, count.ToString(CultureInfo.InvariantCulture), replyFloats.ToString(CultureInfo.InvariantCulture), firstId.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }
