@@ -31,7 +31,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
     public string Address { get; }
 
-    public static async Task<LoopbackServer> StartAsync(string directory, IEnumerable<string> clientIds, bool tls, int port = 0, Action<GrpcServerOptions>? configure = null)
+    public static async Task<LoopbackServer> StartAsync(string directory, IEnumerable<string> clientIds, bool tls, int port = 0, Action<GrpcServerOptions>? configure = null, bool largeTlsReads = true)
     {
         DevelopmentCertificates certificates = FederationCertificates.CreateDevelopmentSet(directory, ["localhost"], clientIds, TimeSpan.FromDays(1));
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -47,7 +47,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
         {
             if (tls)
             {
-                listen.UseFedLearnMutualTls(new ServerTlsOptions { CertificatePath = certificates.ServerCertificatePath, KeyPath = certificates.ServerKeyPath, ClientCaPath = certificates.CaCertificatePath });
+                listen.UseFedLearnMutualTls(new ServerTlsOptions { CertificatePath = certificates.ServerCertificatePath, KeyPath = certificates.ServerKeyPath, ClientCaPath = certificates.CaCertificatePath }, logger: null, largeTlsReads);
             }
             else
             {

@@ -6,7 +6,7 @@ using FedLearn.Benchmarks.Transport.Throughput;
 // dotnet FedLearn.Benchmarks.Transport.dll many-clients [clients] [parameters] [rounds] [tls|h2c]
 // dotnet FedLearn.Benchmarks.Transport.dll idle-memory [counts, e.g. 0,100,200,400] [repetitions] [tls|h2c] [key=value ...] [heap]
 // dotnet FedLearn.Benchmarks.Transport.dll gigabyte [tls|h2c]
-// dotnet FedLearn.Benchmarks.Transport.dll probe [repetitions] [raw|ssl|aes-gcm|tls-down|tls-up|h2c-down|h2c-up ...]
+// dotnet FedLearn.Benchmarks.Transport.dll probe [repetitions] [raw|ssl|aes-gcm|tls-down|tls-up|tls-up-4k|h2c-down|h2c-up ...]
 // anything else runs BenchmarkDotNet (for example --filter *Throughput*).
 return args.FirstOrDefault() switch
 {

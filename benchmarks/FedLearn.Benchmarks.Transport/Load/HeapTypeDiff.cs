@@ -30,12 +30,29 @@ internal static class HeapTypeDiff
             .ToList();
         double total = growth.Sum(t => t.Bytes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Managed heap growth by type, per client ({clients} clients apart; all types: {total / clients / 1024.0:F1} KiB per client):"));
+        Console.WriteLine("| namespace of the type | bytes per client |");
+        Console.WriteLine("| --- | --- |");
+        foreach (var group in growth.GroupBy(t => Area(t.Type)).OrderByDescending(g => g.Sum(t => t.Bytes)))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Sum(t => t.Bytes) / (double)clients:F0} |"));
+        }
+
+        Console.WriteLine();
         Console.WriteLine("| type | bytes per client | objects per client |");
         Console.WriteLine("| --- | --- | --- |");
         foreach ((string type, long bytes, long count) in growth.Take(top))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `{type}` | {bytes / (double)clients:F0} | {count / (double)clients:F2} |"));
         }
+    }
+
+    /// <summary>The namespace a type (or, for a generic, its outer type) belongs to, cut to two or three parts.</summary>
+    private static string Area(string type)
+    {
+        string outer = type.Split('<', '[', '+')[0];
+        string[] parts = outer.Split('.');
+        int keep = parts[0] is "Microsoft" or "System" && parts.Length > 3 ? 3 : Math.Min(2, parts.Length - 1);
+        return keep <= 0 ? outer : string.Join('.', parts.Take(keep));
     }
 
     private static Dictionary<string, (long Bytes, long Count)> Types(string dump)

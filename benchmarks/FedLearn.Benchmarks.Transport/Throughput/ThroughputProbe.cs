@@ -25,6 +25,7 @@ internal static class ThroughputProbe
                 ("ssl", benchmarks.TlsStream),
                 ("tls-down", benchmarks.GrpcTlsDown),
                 ("tls-up", benchmarks.GrpcTlsUp),
+                ("tls-up-4k", benchmarks.GrpcTlsUpSmallReads),
                 ("h2c-down", benchmarks.GrpcPlainDown),
                 ("h2c-up", benchmarks.GrpcPlainUp),
                 ("aes-gcm", () => { benchmarks.RecordCryptography(); return Task.CompletedTask; }),

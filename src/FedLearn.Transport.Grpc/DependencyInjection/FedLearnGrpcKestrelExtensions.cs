@@ -18,7 +18,11 @@ public static class FedLearnGrpcKestrelExtensions
     /// or not yet valid, or is not meant for client authentication is refused during the handshake.
     /// </summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public static ListenOptions UseFedLearnMutualTls(this ListenOptions listenOptions, ServerTlsOptions options, ILogger? logger = null)
+    public static ListenOptions UseFedLearnMutualTls(this ListenOptions listenOptions, ServerTlsOptions options, ILogger? logger = null) =>
+        UseFedLearnMutualTls(listenOptions, options, logger, largeTlsReads: true);
+
+    /// <summary>As the public overload; <paramref name="largeTlsReads"/> false keeps Kestrel's 4 KiB TLS reads (for comparison runs).</summary>
+    internal static ListenOptions UseFedLearnMutualTls(this ListenOptions listenOptions, ServerTlsOptions options, ILogger? logger, bool largeTlsReads)
     {
         ArgumentNullException.ThrowIfNull(listenOptions);
         ArgumentNullException.ThrowIfNull(options);
@@ -46,7 +50,7 @@ public static class FedLearnGrpcKestrelExtensions
                 return trusted;
             },
         });
-        listenOptions.Use(TlsWriteCoalescing.Wrap);
+        listenOptions.Use(next => TlsBuffering.Wrap(next, largeTlsReads));
         return listenOptions;
     }
 
