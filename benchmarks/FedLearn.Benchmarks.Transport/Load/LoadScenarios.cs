@@ -27,8 +27,10 @@ internal static class LoadScenarios
         long idleHeap = GC.GetTotalMemory(forceFullCollection: true);
         Print("server resident memory, no client", Mib(baseline));
         Print($"server resident memory, {clients} idle clients", Mib(idle));
-        Print("resident memory per idle client", $"{(idle - baseline) / clients / 1024.0:F1} KiB");
-        Print("managed heap per idle client", $"{(idleHeap - baselineHeap) / clients / 1024.0:F1} KiB");
+        Print($"managed heap, no client / {clients} idle clients", $"{Mib(baselineHeap)} / {Mib(idleHeap)}");
+
+        // No per-client figure here: one difference over one no-client baseline mixes the one-time cost of the first
+        // connections into it. The idle-memory command measures the per-client slope.
 
         var weights = new ModelWeights([("w", new[] { parameters })]);
         await using (var probe = new MemoryProbe())
