@@ -22,7 +22,7 @@ internal sealed record ClientPipelineOptions(SecureAggregationSpec SecureAggrega
         SecureAggregationSpec secure = SecureAggregationSpec.None;
         try
         {
-            secure = SecureAggregationSpec.Parse(settings.SecureAggregation, nameSuffices: true);
+            secure = SecureAggregationSpec.Parse(settings.SecureAggregation, nameSuffices: true, insecureKeySize: settings.AllowInsecurePaillierKeySizeForTesting);
         }
         catch (FormatException exception)
         {

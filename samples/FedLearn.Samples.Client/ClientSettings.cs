@@ -47,6 +47,12 @@ public sealed partial class ClientSettings
     public string? PaillierSecretKey { get; set; }
 
     /// <summary>
+    /// Accept <c>paillier:&lt;bits&gt;</c> below 2048 bits (even, at least 512), which anyone can factor: for tests only,
+    /// so that a test federation can encrypt a real model in reasonable time.
+    /// </summary>
+    public bool AllowInsecurePaillierKeySizeForTesting { get; set; }
+
+    /// <summary>
     /// Differential privacy on this client, as the simulation's <c>--dp</c>: <c>none</c> | <c>sample:eps=&lt;e&gt;,delta=&lt;d&gt;,clip=&lt;c&gt;</c>
     /// (DP-SGD on the local records, its noise calibrated to the server's rounds, local epochs and batch size).
     /// Client-level DP (<c>client:…</c>, <c>client-adaptive:…</c>) is set on the server instead.

@@ -22,7 +22,7 @@ internal sealed record ServerPipelineOptions(SecureAggregationSpec SecureAggrega
         SecureAggregationSpec secure = SecureAggregationSpec.None;
         try
         {
-            secure = SecureAggregationSpec.Parse(settings.SecureAggregation);
+            secure = SecureAggregationSpec.Parse(settings.SecureAggregation, insecureKeySize: settings.AllowInsecurePaillierKeySizeForTesting);
         }
         catch (FormatException exception)
         {

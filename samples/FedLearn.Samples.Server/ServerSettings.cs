@@ -60,6 +60,12 @@ public sealed partial class ServerSettings
     public string? PaillierPublicKey { get; set; }
 
     /// <summary>
+    /// Accept <c>paillier:&lt;bits&gt;</c> below 2048 bits (even, at least 512), which anyone can factor: for tests only,
+    /// so that a test federation can encrypt a real model in reasonable time.
+    /// </summary>
+    public bool AllowInsecurePaillierKeySizeForTesting { get; set; }
+
+    /// <summary>
     /// Under secure aggregation, example counts above this are capped when they weight an update (the weight travels as
     /// an exact integer inside the masked or encrypted sum); set it to the largest client's training-set size. Paillier
     /// clients get it from the server.
