@@ -21,10 +21,7 @@ public sealed class PaillierKeyFileTests
     [Test]
     public void A_written_key_pair_reads_back_and_decrypts_what_the_public_key_encrypted()
     {
-        string publicPath = Path.Combine(_directory, "k.pub.json");
-        string secretPath = Path.Combine(_directory, "k.key.json");
-        PaillierKeyFile.WritePublicKey(Key.PublicKey, publicPath);
-        PaillierKeyFile.WriteSecretKey(Key, secretPath);
+        (string publicPath, string secretPath) = WritePair();
 
         PaillierPublicKey publicKey = PaillierKeyFile.ReadPublicKey(publicPath, expectedBits: 768);
         PaillierPrivateKey secretKey = PaillierKeyFile.ReadSecretKey(secretPath, expectedBits: 768);
@@ -80,10 +77,7 @@ public sealed class PaillierKeyFileTests
     [Test]
     public void Each_kind_of_file_is_refused_where_the_other_is_expected_by_name()
     {
-        string publicPath = Path.Combine(_directory, "k.pub.json");
-        string secretPath = Path.Combine(_directory, "k.key.json");
-        PaillierKeyFile.WritePublicKey(Key.PublicKey, publicPath);
-        PaillierKeyFile.WriteSecretKey(Key, secretPath);
+        (string publicPath, string secretPath) = WritePair();
 
         Assert.That(() => PaillierKeyFile.ReadPublicKey(secretPath), Throws.TypeOf<FedLearnFormatException>().With.Message.Contains(secretPath).And.Message.Contains("secret-key file, but a public key").And.Message.Contains("server must hold only the public key"));
         Assert.That(() => PaillierKeyFile.ReadSecretKey(publicPath), Throws.TypeOf<FedLearnFormatException>().With.Message.Contains("public-key file, but the secret key"));
@@ -199,6 +193,16 @@ public sealed class PaillierKeyFileTests
     [FsCheck.NUnit.Property(MaxTest = 200)]
     public bool Arbitrary_text_is_refused_as_a_format_error(string text) =>
         Refused(() => _ = PaillierKeyFile.ParsePublicKey(text ?? string.Empty));
+
+    /// <summary>Writes <see cref="Key"/>'s public and secret key files into the test's folder.</summary>
+    private (string PublicPath, string SecretPath) WritePair()
+    {
+        string publicPath = Path.Combine(_directory, "k.pub.json");
+        string secretPath = Path.Combine(_directory, "k.key.json");
+        PaillierKeyFile.WritePublicKey(Key.PublicKey, publicPath);
+        PaillierKeyFile.WriteSecretKey(Key, secretPath);
+        return (publicPath, secretPath);
+    }
 
     private static void Parse(string text, bool secret)
     {
