@@ -1,4 +1,5 @@
 using FedLearn.Privacy.Flags;
+using FedLearn.Privacy.HomomorphicEncryption;
 using FedLearn.Samples.Shared;
 
 namespace FedLearn.Samples.Client;
@@ -9,7 +10,8 @@ namespace FedLearn.Samples.Client;
 /// </summary>
 /// <param name="SecureAggregation">The protocol the client expects the server to run.</param>
 /// <param name="Dp">The client's DP mode (none or sample).</param>
-internal sealed record ClientPipelineOptions(SecureAggregationSpec SecureAggregation, DpFlag Dp)
+/// <param name="PaillierKey">The federation's Paillier secret key (<see cref="ClientSettings.PaillierSecretKey"/>) under Paillier; <c>null</c> otherwise.</param>
+internal sealed record ClientPipelineOptions(SecureAggregationSpec SecureAggregation, DpFlag Dp, PaillierPrivateKey? PaillierKey)
 {
     private const string Prefix = "FedLearn:Client:";
 
@@ -20,7 +22,7 @@ internal sealed record ClientPipelineOptions(SecureAggregationSpec SecureAggrega
         SecureAggregationSpec secure = SecureAggregationSpec.None;
         try
         {
-            secure = SecureAggregationSpec.Parse(settings.SecureAggregation, nameSuffices: true);
+            secure = SecureAggregationSpec.Parse(settings.SecureAggregation, nameSuffices: true, insecureKeySize: settings.AllowInsecurePaillierKeySizeForTesting);
         }
         catch (FormatException exception)
         {
@@ -43,11 +45,6 @@ internal sealed record ClientPipelineOptions(SecureAggregationSpec SecureAggrega
             dp = DpFlag.None;
         }
 
-        if (secure.Protocol == "paillier")
-        {
-            errors.Add($"{Prefix}SecureAggregation: paillier needs every client to hold the federation's private key, which the apps do not distribute; use secagg+ (the simulation runs paillier).");
-        }
-
         if (SecureAggregationSpec.CompressionConflict(settings.SecureAggregation, settings.Compression) is { } compression)
         {
             errors.Add($"{Prefix}SecureAggregation: {compression}");
@@ -58,7 +55,8 @@ internal sealed record ClientPipelineOptions(SecureAggregationSpec SecureAggrega
             errors.Add($"{Prefix}Dp: DP-SGD needs a TorchSharp model (cnn or mlp), not '{settings.Model}'.");
         }
 
+        PaillierPrivateKey? key = PaillierKeySetting.Read(secure, settings.PaillierSecretKey, $"{Prefix}PaillierSecretKey", "--paillier-secret-key", "the federation's secret key", (path, bits) => PaillierKeyFile.ReadSecretKey(path, bits), errors);
         problems = errors;
-        return new ClientPipelineOptions(secure, dp);
+        return new ClientPipelineOptions(secure, dp, key);
     }
 }

@@ -34,9 +34,23 @@ public sealed partial class ClientSettings
     /// <summary>
     /// Secure aggregation, as the simulation's <c>--secure-aggregation</c>: <c>none</c> or the server's protocol
     /// (<c>secagg+</c>, optionally with the server's <c>:&lt;shares&gt;,&lt;threshold&gt;</c>, which the client does not need:
-    /// the server sends the parameters). It must match the server's; needs <see cref="Compression"/> none.
+    /// the server sends the parameters; or the server's <c>paillier:&lt;bits&gt;</c> with <see cref="PaillierSecretKey"/>).
+    /// It must match the server's; needs <see cref="Compression"/> none.
     /// </summary>
     public string SecureAggregation { get; set; } = "none";
+
+    /// <summary>
+    /// The federation's Paillier secret key file (<c>fedlearn.paillier.secret-key</c>, made with the server's
+    /// <c>paillier-keys</c> command; keep it readable by the client only); needed with <see cref="SecureAggregation"/>
+    /// <c>paillier:&lt;bits&gt;</c>, refused otherwise. The server checks before training that it belongs to its public key.
+    /// </summary>
+    public string? PaillierSecretKey { get; set; }
+
+    /// <summary>
+    /// Accept <c>paillier:&lt;bits&gt;</c> below 2048 bits (even, at least 512), which anyone can factor: for tests only,
+    /// so that a test federation can encrypt a real model in reasonable time.
+    /// </summary>
+    public bool AllowInsecurePaillierKeySizeForTesting { get; set; }
 
     /// <summary>
     /// Differential privacy on this client, as the simulation's <c>--dp</c>: <c>none</c> | <c>sample:eps=&lt;e&gt;,delta=&lt;d&gt;,clip=&lt;c&gt;</c>

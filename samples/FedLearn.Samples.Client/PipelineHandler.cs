@@ -1,6 +1,7 @@
 using FedLearn.Client;
 using FedLearn.Data;
 using FedLearn.Privacy.Flags;
+using FedLearn.Privacy.HomomorphicEncryption;
 using FedLearn.Privacy.SecureAggregation;
 using FedLearn.Samples.Shared;
 using FedLearn.Samples.Shared.Pipeline;
@@ -29,6 +30,7 @@ internal sealed class PipelineHandler(
     private FederatedClient? _client;
     private DpSgdTrainer? _dpSgd;
     private IDisposable? _trainer;
+    private PaillierAggregationClient? _paillier;
 
     /// <summary>Why this client refused the server's settings; <c>null</c> while they agree.</summary>
     public string? Mismatch { get; private set; }
@@ -59,29 +61,48 @@ internal sealed class PipelineHandler(
         return reply;
     }
 
-    public void Dispose() => _trainer?.Dispose();
+    public void Dispose()
+    {
+        _trainer?.Dispose();
+        _paillier?.Dispose();
+    }
 
     private PipelineAnswer Answer(PipelineOffer offer)
     {
         string secure = chosen.SecureAggregation.Protocol;
         string dp = PrivacySpec.Mode(chosen.Dp);
-        if (PipelineCheck.Problem(offer, settings.ClientId, secure, dp) is { } problem)
+        string? fingerprint = chosen.PaillierKey?.PublicKey.Fingerprint;
+        ClientPipeline? pipeline = null;
+        string? problem = PipelineCheck.Problem(offer, settings.ClientId, secure, dp, fingerprint);
+        if (problem is null && _client is null)
+        {
+            try
+            {
+                pipeline = CreatePipeline(offer);
+            }
+            catch (FormatException exception)
+            {
+                problem = $"client '{settings.ClientId}' cannot use the server's Paillier parameters (MaxClients {offer.MaxClients}, MaxWeight {offer.MaxWeight}): {exception.Message}";
+            }
+        }
+
+        if (problem is not null)
         {
             Mismatch ??= problem;
             _logger.LogError("Settings mismatch: {Problem}", problem);
             onMismatch(problem);
-            return new PipelineAnswer(settings.ClientId, offer.Round, secure, dp, 0, 0, problem);
+            return new PipelineAnswer(settings.ClientId, offer.Round, secure, dp, 0, 0, problem, fingerprint);
         }
 
         if (_client is null)
         {
             // This client's own training loss, accuracy and examples per round, tagged with its id (fedlearn_client_training_*).
             var trainer = new MeteredLocalTrainer(CreateTrainer(offer), settings.ClientId);
-            _client = new FederatedClient(settings.ClientId, trainer, CreatePipeline(), state, loggers.CreateLogger<FederatedClient>());
+            _client = new FederatedClient(settings.ClientId, trainer, pipeline!, state, loggers.CreateLogger<FederatedClient>());
             _logger.LogInformation("Client {ClientId}: secure aggregation {SecureAggregation}, differential privacy {Dp}, for {Rounds} rounds of {LocalEpochs} local epochs", settings.ClientId, secure, PrivacySpec.Describe(chosen.Dp), offer.Rounds, offer.LocalEpochs);
         }
 
-        return new PipelineAnswer(settings.ClientId, offer.Round, secure, dp, _dpSgd?.NoiseMultiplier ?? 0, _dpSgd?.SampleRate ?? 0, null);
+        return new PipelineAnswer(settings.ClientId, offer.Round, secure, dp, _dpSgd?.NoiseMultiplier ?? 0, _dpSgd?.SampleRate ?? 0, null, fingerprint);
     }
 
     private ILocalTrainer CreateTrainer(PipelineOffer offer)
@@ -102,7 +123,21 @@ internal sealed class PipelineHandler(
         return _dpSgd;
     }
 
-    private ClientPipeline CreatePipeline() => chosen.SecureAggregation.Enabled
-        ? new ClientPipeline { SecureAggregation = new SecAggPlusClient() }
-        : new ClientPipeline { Compressor = settings.Compression is "none" or "" ? null : Compression.CompressionPipelineBuilder.Parse(settings.Compression).Build() };
+    /// <summary>The uplink pipeline; under Paillier with the packing parameters the server sent (they must be the server's).</summary>
+    /// <exception cref="FormatException">The server's Paillier parameters are not valid options.</exception>
+    private ClientPipeline CreatePipeline(PipelineOffer offer)
+    {
+        switch (chosen.SecureAggregation.Protocol)
+        {
+            case "secagg+":
+                return new ClientPipeline { SecureAggregation = new SecAggPlusClient() };
+            case "paillier":
+                PaillierOptions options = chosen.SecureAggregation.PaillierOptions(offer.MaxClients, offer.MaxWeight);
+                var paillier = new PaillierAggregationClient(chosen.PaillierKey!, options);
+                _paillier = paillier;
+                return new ClientPipeline { SecureAggregation = paillier };
+            default:
+                return new ClientPipeline { Compressor = settings.Compression is "none" or "" ? null : Compression.CompressionPipelineBuilder.Parse(settings.Compression).Build() };
+        }
+    }
 }

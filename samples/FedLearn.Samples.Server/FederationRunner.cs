@@ -151,12 +151,10 @@ internal sealed class FederationRunner(
             privacy = new WhenClientsUseDpSgd(ledger, _privacy);
         }
 
-        SecureAggregation.ISecureAggregationProtocol? secure = chosen.SecureAggregation.Enabled
-            ? new Privacy.SecureAggregation.SecAggPlusServer(chosen.SecureAggregation.SecAggPlusOptions(_settings.Clients, _settings.SecureAggregationMaxWeight), loggers.CreateLogger<Privacy.SecureAggregation.SecAggPlusServer>())
-            : null;
+        (SecureAggregation.ISecureAggregationProtocol? secure, Shared.Pipeline.PipelineOffer offer) = CreateSecureAggregation(chosen);
         _checking = new PipelineCheckingTransport(
             transport,
-            new Shared.Pipeline.PipelineOffer(0, chosen.SecureAggregation.Protocol, Shared.PrivacySpec.Mode(chosen.Dp) is "none" && _settings.TargetEpsilon is not null ? "client" : Shared.PrivacySpec.Mode(chosen.Dp), _settings.Rounds, _settings.LocalEpochs, _settings.BatchSize),
+            offer with { Dp = Shared.PrivacySpec.Mode(chosen.Dp) is "none" && _settings.TargetEpsilon is not null ? "client" : Shared.PrivacySpec.Mode(chosen.Dp) },
             ledger,
             _ => run.Cancel(),
             logger);
@@ -177,6 +175,28 @@ internal sealed class FederationRunner(
 
         logger.LogInformation("Federation: model {Model} ({Parameters} parameters), {Rounds} rounds, waiting for {Clients} clients on port {Port}; secure aggregation {SecureAggregation}, differential privacy {Dp}", _settings.Model, initial.Length, _settings.Rounds, _settings.Clients, _settings.Port, chosen.SecureAggregation, _settings.TargetEpsilon is null ? Shared.PrivacySpec.Describe(chosen.Dp) : "client-level, target ε " + _settings.TargetEpsilon);
         return server;
+    }
+
+    /// <summary>
+    /// The secure-aggregation protocol (SecAgg+, or Paillier with the federation's public key; <c>null</c> for none) and
+    /// the settings offer that tells the clients what they must match (for Paillier: the key's fingerprint and the
+    /// packing parameters); the offer's DP mode is left for the caller.
+    /// </summary>
+    private (SecureAggregation.ISecureAggregationProtocol? Protocol, Shared.Pipeline.PipelineOffer Offer) CreateSecureAggregation(ServerPipelineOptions chosen)
+    {
+        var offer = new Shared.Pipeline.PipelineOffer(0, chosen.SecureAggregation.Protocol, "none", _settings.Rounds, _settings.LocalEpochs, _settings.BatchSize);
+        switch (chosen.SecureAggregation.Protocol)
+        {
+            case "secagg+":
+                return (new Privacy.SecureAggregation.SecAggPlusServer(chosen.SecureAggregation.SecAggPlusOptions(_settings.Clients, _settings.SecureAggregationMaxWeight), loggers.CreateLogger<Privacy.SecureAggregation.SecAggPlusServer>()), offer);
+            case "paillier":
+                Privacy.HomomorphicEncryption.PaillierOptions paillier = chosen.SecureAggregation.PaillierOptions(_settings.Clients, _settings.SecureAggregationMaxWeight);
+                Privacy.HomomorphicEncryption.PaillierPublicKey key = chosen.PaillierKey ?? throw new InvalidOperationException("FedLearn:Server:PaillierPublicKey was not read.");
+                logger.LogInformation("Paillier secure aggregation: {Bits}-bit public key {Fingerprint} from {Path}; the clients must hold its secret key", key.Bits, key.Fingerprint, _settings.PaillierPublicKey);
+                return (new Privacy.HomomorphicEncryption.PaillierSecureAggregation(key, paillier), offer with { KeyFingerprint = key.Fingerprint, MaxClients = paillier.MaxClients, MaxWeight = paillier.MaxWeight });
+            default:
+                return (null, offer);
+        }
     }
 
     /// <summary>

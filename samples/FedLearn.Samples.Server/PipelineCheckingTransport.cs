@@ -74,7 +74,7 @@ internal sealed class PipelineCheckingTransport(
         string? problem = reply switch
         {
             PipelineAnswer { Problem: { } stated } => stated,
-            PipelineAnswer answer => PipelineCheck.Problem(offer, clientId, answer.SecureAggregation, answer.Dp),
+            PipelineAnswer answer => PipelineCheck.Problem(offer, clientId, answer.SecureAggregation, answer.Dp, answer.KeyFingerprint),
             ErrorReply error => $"client '{clientId}' could not check its settings against the server's: {error.Error}",
             _ => $"client '{clientId}' answered the settings check with {reply.GetType().Name}; it is not a FedLearn client app of this version.",
         };

@@ -13,6 +13,11 @@ if (args.Length > 0 && args[0] == "certs")
     return CertificateCommand.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "paillier-keys")
+{
+    return PaillierKeyCommand.Run(args[1..]);
+}
+
 WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
 builder.Configuration.AddEnvironmentVariables("FEDLEARN_");
 builder.Configuration.AddCommandLine(args, CommandLineSwitches.For(ServerSettings.Section, CommandLineSwitches.PropertiesOf<ServerSettings>()));

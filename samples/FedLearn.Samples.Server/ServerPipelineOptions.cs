@@ -1,4 +1,5 @@
 using FedLearn.Privacy.Flags;
+using FedLearn.Privacy.HomomorphicEncryption;
 using FedLearn.Samples.Shared;
 
 namespace FedLearn.Samples.Server;
@@ -9,7 +10,8 @@ namespace FedLearn.Samples.Server;
 /// </summary>
 /// <param name="SecureAggregation">The protocol the server runs.</param>
 /// <param name="Dp">The server-side DP mode (none, client, client-adaptive).</param>
-internal sealed record ServerPipelineOptions(SecureAggregationSpec SecureAggregation, DpFlag Dp)
+/// <param name="PaillierKey">The federation's Paillier public key (<see cref="ServerSettings.PaillierPublicKey"/>) under Paillier; <c>null</c> otherwise.</param>
+internal sealed record ServerPipelineOptions(SecureAggregationSpec SecureAggregation, DpFlag Dp, PaillierPublicKey? PaillierKey)
 {
     private const string Prefix = "FedLearn:Server:";
 
@@ -20,7 +22,7 @@ internal sealed record ServerPipelineOptions(SecureAggregationSpec SecureAggrega
         SecureAggregationSpec secure = SecureAggregationSpec.None;
         try
         {
-            secure = SecureAggregationSpec.Parse(settings.SecureAggregation);
+            secure = SecureAggregationSpec.Parse(settings.SecureAggregation, insecureKeySize: settings.AllowInsecurePaillierKeySizeForTesting);
         }
         catch (FormatException exception)
         {
@@ -55,20 +57,15 @@ internal sealed record ServerPipelineOptions(SecureAggregationSpec SecureAggrega
 
         if (secure.Enabled)
         {
-            if (secure.Protocol == "paillier")
+            try
             {
-                errors.Add($"{Prefix}SecureAggregation: paillier needs every client to hold the federation's private key, which the apps do not distribute; use secagg+:<shares>,<threshold> (the simulation runs paillier).");
+                _ = secure.Protocol == "paillier"
+                    ? secure.PaillierOptions(settings.Clients, settings.SecureAggregationMaxWeight)
+                    : (object)secure.SecAggPlusOptions(settings.Clients, settings.SecureAggregationMaxWeight);
             }
-            else
+            catch (FormatException exception)
             {
-                try
-                {
-                    _ = secure.SecAggPlusOptions(settings.Clients, settings.SecureAggregationMaxWeight);
-                }
-                catch (FormatException exception)
-                {
-                    errors.Add($"{Prefix}SecureAggregation: {exception.Message} (with {Prefix}Clients = {settings.Clients}, {Prefix}SecureAggregationMaxWeight = {settings.SecureAggregationMaxWeight})");
-                }
+                errors.Add($"{Prefix}SecureAggregation: {exception.Message} (with {Prefix}Clients = {settings.Clients}, {Prefix}SecureAggregationMaxWeight = {settings.SecureAggregationMaxWeight})");
             }
 
             if (PrivacySpec.SecureAggregationConflict(dp, secure) is { } privacy)
@@ -82,7 +79,8 @@ internal sealed record ServerPipelineOptions(SecureAggregationSpec SecureAggrega
             }
         }
 
+        PaillierPublicKey? key = PaillierKeySetting.Read(secure, settings.PaillierPublicKey, $"{Prefix}PaillierPublicKey", "--paillier-public-key", "the federation's public key", (path, bits) => PaillierKeyFile.ReadPublicKey(path, bits), errors);
         problems = errors;
-        return new ServerPipelineOptions(secure, dp);
+        return new ServerPipelineOptions(secure, dp, key);
     }
 }

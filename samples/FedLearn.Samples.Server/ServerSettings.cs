@@ -46,14 +46,29 @@ public sealed partial class ServerSettings
 
     /// <summary>
     /// Secure aggregation, as the simulation's <c>--secure-aggregation</c>: <c>none</c> | <c>secagg+:&lt;shares&gt;,&lt;threshold&gt;</c>
-    /// (the server then sees only the sum of the updates). Every client must be set to the same protocol; they need
-    /// no parameters (the server sends them). <c>paillier:&lt;bits&gt;</c> runs in the simulation only.
+    /// | <c>paillier:&lt;bits&gt;</c> (the server then sees only the sum of the updates). Every client must be set to
+    /// the same protocol: SecAgg+ clients need no parameters (the server sends them); Paillier clients name the same
+    /// key size and hold the secret key that matches <see cref="PaillierPublicKey"/>.
     /// </summary>
     public string SecureAggregation { get; set; } = "none";
 
     /// <summary>
+    /// The federation's Paillier public key file (<c>fedlearn.paillier.public-key</c>, made with the <c>paillier-keys</c>
+    /// command); needed with <see cref="SecureAggregation"/> <c>paillier:&lt;bits&gt;</c>, refused otherwise. Never
+    /// give the server the secret key: it would decrypt every client's update.
+    /// </summary>
+    public string? PaillierPublicKey { get; set; }
+
+    /// <summary>
+    /// Accept <c>paillier:&lt;bits&gt;</c> below 2048 bits (even, at least 512), which anyone can factor: for tests only,
+    /// so that a test federation can encrypt a real model in reasonable time.
+    /// </summary>
+    public bool AllowInsecurePaillierKeySizeForTesting { get; set; }
+
+    /// <summary>
     /// Under secure aggregation, example counts above this are capped when they weight an update (the weight travels as
-    /// an exact integer inside the masked sum); set it to the largest client's training-set size.
+    /// an exact integer inside the masked or encrypted sum); set it to the largest client's training-set size. Paillier
+    /// clients get it from the server.
     /// </summary>
     public int SecureAggregationMaxWeight { get; set; } = Privacy.SecureAggregation.SecAggPlusDefaults.MaxWeight;
 

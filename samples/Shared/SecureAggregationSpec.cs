@@ -14,12 +14,13 @@ internal sealed record SecureAggregationSpec
     private const string SecAggPlusPrefix = "secagg+:";
     private const string PaillierPrefix = "paillier:";
 
-    private SecureAggregationSpec(string protocol, int shares = 0, int threshold = 0, int keyBits = 0)
+    private SecureAggregationSpec(string protocol, int shares = 0, int threshold = 0, int keyBits = 0, bool insecureKeySize = false)
     {
         Protocol = protocol;
         Shares = shares;
         Threshold = threshold;
         KeyBits = keyBits;
+        InsecureKeySize = insecureKeySize;
     }
 
     /// <summary>No secure aggregation: the server sees every update.</summary>
@@ -37,13 +38,17 @@ internal sealed record SecureAggregationSpec
     /// <summary>Paillier modulus size; 0 otherwise.</summary>
     public int KeyBits { get; }
 
+    /// <summary>Whether Paillier keys below 2048 bits are accepted (<see cref="PaillierOptions.AllowInsecureKeySizeForTesting"/>; tests only).</summary>
+    public bool InsecureKeySize { get; }
+
     public bool Enabled => Protocol != "none";
 
     /// <summary>Parses the option; <c>null</c>, empty and <c>none</c> mean none.</summary>
     /// <param name="text">The option's value.</param>
     /// <param name="option">The option's name, for messages.</param>
     /// <param name="nameSuffices">Accept a bare <c>secagg+</c> (a client app, which gets the parameters from the server).</param>
-    public static SecureAggregationSpec Parse(string? text, string option = "--secure-aggregation", bool nameSuffices = false)
+    /// <param name="insecureKeySize">Accept <c>paillier:&lt;bits&gt;</c> below 2048 (even, at least 512): for tests only.</param>
+    public static SecureAggregationSpec Parse(string? text, string option = "--secure-aggregation", bool nameSuffices = false, bool insecureKeySize = false)
     {
         string flag = (text ?? string.Empty).Trim().ToLowerInvariant();
         if (flag is "none" or "")
@@ -71,7 +76,7 @@ internal sealed record SecureAggregationSpec
 
         if (flag.StartsWith(PaillierPrefix, StringComparison.Ordinal) && int.TryParse(flag[PaillierPrefix.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int bits))
         {
-            var spec = new SecureAggregationSpec("paillier", keyBits: bits);
+            var spec = new SecureAggregationSpec("paillier", keyBits: bits, insecureKeySize: insecureKeySize);
             _ = spec.PaillierOptions(2, PaillierDefaults.MaxWeight, option);
             return spec;
         }
@@ -109,7 +114,7 @@ internal sealed record SecureAggregationSpec
     /// <summary>The Paillier settings, validated; server and clients must build them from the same values.</summary>
     public PaillierOptions PaillierOptions(int clients, int maxWeight, string option = "--secure-aggregation")
     {
-        var options = new PaillierOptions { KeyBits = KeyBits, MaxClients = Math.Max(2, clients), MaxWeight = maxWeight };
+        var options = new PaillierOptions { KeyBits = KeyBits, MaxClients = Math.Max(2, clients), MaxWeight = maxWeight, AllowInsecureKeySizeForTesting = InsecureKeySize };
         Validate(options, option);
         return options;
     }

@@ -10,8 +10,9 @@ namespace FedLearn.Samples.Shared.Pipeline;
 /// <param name="NoiseMultiplier">DP-SGD's σ (<c>sample</c>); 0 otherwise.</param>
 /// <param name="SampleRate">DP-SGD's Poisson sampling rate q (<c>sample</c>); 0 otherwise.</param>
 /// <param name="Problem">Why the client will not take part (the settings disagree); <c>null</c> when it agrees.</param>
-internal sealed record PipelineAnswer(string ClientId, int Round, string SecureAggregation, string Dp, double NoiseMultiplier, double SampleRate, string? Problem) : ClientMessage(ClientId, Round)
+/// <param name="KeyFingerprint">Under Paillier, the fingerprint of the public key that belongs to the client's secret key; <c>null</c> otherwise.</param>
+internal sealed record PipelineAnswer(string ClientId, int Round, string SecureAggregation, string Dp, double NoiseMultiplier, double SampleRate, string? Problem, string? KeyFingerprint = null) : ClientMessage(ClientId, Round)
 {
     /// <inheritdoc />
-    public override long ByteSize => 64 + SecureAggregation.Length + Dp.Length + (Problem?.Length ?? 0);
+    public override long ByteSize => 64 + SecureAggregation.Length + Dp.Length + (Problem?.Length ?? 0) + (KeyFingerprint?.Length ?? 0);
 }

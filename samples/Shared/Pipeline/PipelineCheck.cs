@@ -7,7 +7,8 @@ namespace FedLearn.Samples.Shared.Pipeline;
 /// <remarks>
 /// The server chooses the secure-aggregation protocol (and its parameters) and client-level DP; each client chooses
 /// sample-level DP (DP-SGD). The protocol name must be the same on both sides (the clients need no SecAgg+ parameters:
-/// the server sends them), and a federation runs one kind of DP.
+/// the server sends them, and Paillier's packing parameters travel in the offer), a Paillier client's secret key must
+/// belong to the server's public key (their fingerprints match), and a federation runs one kind of DP.
 /// </remarks>
 internal static class PipelineCheck
 {
@@ -17,8 +18,11 @@ internal static class PipelineCheck
     /// </summary>
     public const string NotChecked = "settings not checked";
 
-    /// <summary>What is wrong with a client configured as <paramref name="clientSecure"/>/<paramref name="clientDp"/> under <paramref name="offer"/>, or <c>null</c>.</summary>
-    public static string? Problem(PipelineOffer offer, string clientId, string clientSecure, string clientDp)
+    /// <summary>
+    /// What is wrong with a client configured as <paramref name="clientSecure"/>/<paramref name="clientDp"/>, holding the
+    /// Paillier key <paramref name="clientKeyFingerprint"/>, under <paramref name="offer"/>, or <c>null</c>.
+    /// </summary>
+    public static string? Problem(PipelineOffer offer, string clientId, string clientSecure, string clientDp, string? clientKeyFingerprint)
     {
         if (offer.SecureAggregation != clientSecure)
         {
@@ -27,6 +31,11 @@ internal static class PipelineCheck
                 : clientSecure == "none"
                 ? $"the server runs secure aggregation '{offer.SecureAggregation}' but client '{clientId}' is configured without it: set FedLearn:Client:SecureAggregation (--secure-aggregation) to {offer.SecureAggregation} on every client."
                 : $"the server runs secure aggregation '{offer.SecureAggregation}' but client '{clientId}' is configured for '{clientSecure}': use the same protocol on both sides.";
+        }
+
+        if (offer.SecureAggregation == "paillier" && offer.KeyFingerprint != clientKeyFingerprint)
+        {
+            return $"client '{clientId}' holds the Paillier secret key of public key {clientKeyFingerprint ?? "(none)"}, but the server's public key is {offer.KeyFingerprint ?? "(none)"}: the client's key does not belong to this federation; give every client the secret key that matches FedLearn:Server:PaillierPublicKey (FedLearn:Client:PaillierSecretKey, --paillier-secret-key).";
         }
 
         if (offer.Dp != "none" && clientDp != "none")

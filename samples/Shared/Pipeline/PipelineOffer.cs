@@ -12,8 +12,11 @@ namespace FedLearn.Samples.Shared.Pipeline;
 /// <param name="Rounds">Rounds the federation runs.</param>
 /// <param name="LocalEpochs">Local epochs per round.</param>
 /// <param name="BatchSize">Local mini-batch size (DP-SGD's expected batch).</param>
-internal sealed record PipelineOffer(int Round, string SecureAggregation, string Dp, int Rounds, int LocalEpochs, int BatchSize) : ServerMessage(Round)
+/// <param name="KeyFingerprint">Under Paillier, the fingerprint of the server's public key, which a client's secret key must match; <c>null</c> otherwise.</param>
+/// <param name="MaxClients">Under Paillier, the most clients one encrypted sum holds (sizes the packing, which both sides must share); 0 otherwise.</param>
+/// <param name="MaxWeight">Under Paillier, the cap on example counts as weights (both sides must share it); 0 otherwise.</param>
+internal sealed record PipelineOffer(int Round, string SecureAggregation, string Dp, int Rounds, int LocalEpochs, int BatchSize, string? KeyFingerprint = null, int MaxClients = 0, int MaxWeight = 0) : ServerMessage(Round)
 {
     /// <inheritdoc />
-    public override long ByteSize => 64 + SecureAggregation.Length + Dp.Length;
+    public override long ByteSize => 64 + SecureAggregation.Length + Dp.Length + (KeyFingerprint?.Length ?? 0);
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Security.Cryptography;
 
 namespace FedLearn.Privacy.HomomorphicEncryption;
 
@@ -17,6 +18,9 @@ public sealed class PaillierPublicKey
         Modulus = modulus;
         ModulusSquared = modulus * modulus;
         Bits = (int)modulus.GetBitLength();
+        byte[] bytes = new byte[(Bits + 7) / 8];
+        _ = modulus.TryWriteBytes(bytes, out _, isUnsigned: true, isBigEndian: true);
+        Fingerprint = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
     /// <summary>n.</summary>
@@ -27,6 +31,12 @@ public sealed class PaillierPublicKey
 
     /// <summary>Bits of n.</summary>
     public int Bits { get; }
+
+    /// <summary>
+    /// <c>sha256:</c> and the lower-case hex SHA-256 of n's big-endian bytes (⌈bits/8⌉ of them): names the key pair, so
+    /// two parties can tell whether they hold the same federation's key without showing it.
+    /// </summary>
+    public string Fingerprint { get; }
 
     /// <summary>Bytes of a ciphertext (an element of Z_{n²}).</summary>
     public int CiphertextBytes => (int)((ModulusSquared.GetBitLength() + 7) / 8);

@@ -72,7 +72,10 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
     }
 
     [TestCase("--secure-aggregation secagg+:4,3", "FedLearn:Server:SecureAggregation: --secure-aggregation: SecAggPlusOptions.NumShares: must be odd")]
-    [TestCase("--secure-aggregation paillier:2048", "FedLearn:Server:SecureAggregation: paillier needs every client to hold the federation's private key")]
+    [TestCase("--secure-aggregation paillier:2048", "FedLearn:Server:PaillierPublicKey: paillier:2048 needs the federation's public key (--paillier-public-key)")]
+    [TestCase("--secure-aggregation paillier:1024", "FedLearn:Server:SecureAggregation: --secure-aggregation: PaillierOptions.KeyBits: must be 2048 or 3072")]
+    [TestCase("--secure-aggregation paillier:2048 --paillier-public-key none.json", "FedLearn:Server:PaillierPublicKey: Could not find file")]
+    [TestCase("--paillier-public-key keys/none.json", "FedLearn:Server:PaillierPublicKey: a Paillier key is configured (keys/none.json) but secure aggregation is none")]
     [TestCase("--secure-aggregation secagg+:3,2 --compression q:8", "--secure-aggregation needs dense updates")]
     [TestCase("--secure-aggregation secagg+:4 --compression q:8", "FedLearn:Server:SecureAggregation: --secure-aggregation needs dense updates")]
     [TestCase("--secure-aggregation secagg+:3,2 --dp client:noise=1,clip=1", "FedLearn:Server:Dp: --dp client clips and noises each client's update at the server, which secagg+ secure aggregation hides")]
@@ -92,6 +95,8 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
     [TestCase("--secure-aggregation secagg+ --compression ef,topk:0.01,q:8", "FedLearn:Client:SecureAggregation: --secure-aggregation needs dense updates")]
     [TestCase("--secure-aggregation masks", "--secure-aggregation must be none, secagg+:<shares>,<threshold> or paillier:<bits>, got 'masks'")]
     [TestCase("--dp sample:eps=0,delta=1e-5,clip=1", "eps=0 must be positive")]
+    [TestCase("--secure-aggregation paillier:2048", "FedLearn:Client:PaillierSecretKey: paillier:2048 needs the federation's secret key (--paillier-secret-key)")]
+    [TestCase("--secure-aggregation paillier:2048 --compression q:8", "FedLearn:Client:SecureAggregation: --secure-aggregation needs dense updates")]
     public async Task AClientRefusesSettingsThatCannotWorkAtStartUp(string arguments, string expected)
     {
         using SampleProcess client = StartClient(FreePort(), 0, arguments.Split(' '));
