@@ -15,4 +15,16 @@ public interface IAggregator
     /// <param name="destination">Receives the aggregated delta; it is fully overwritten.</param>
     /// <returns>Per-client scores and the clients the rule left out, with reasons.</returns>
     AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination);
+
+    /// <summary>
+    /// Aggregates <paramref name="updates"/> knowing what the server removed before aggregation. Rules that tolerate a
+    /// configured number f of Byzantine clients count the certainly faulty replies already removed against f (see
+    /// <see cref="AggregationContext.RemainingByzantine"/>); decorators pass the context on. The default ignores it.
+    /// </summary>
+    /// <param name="updates">At least one update; every vector has the destination's length.</param>
+    /// <param name="destination">Receives the aggregated delta; it is fully overwritten.</param>
+    /// <param name="context">What the server removed before aggregation.</param>
+    /// <returns>Per-client scores and the clients the rule left out, with reasons.</returns>
+    AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context) =>
+        Aggregate(updates, destination);
 }

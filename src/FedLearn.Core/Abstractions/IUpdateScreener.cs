@@ -15,4 +15,13 @@ public interface IUpdateScreener
 /// <param name="Score">The score that triggered the flag.</param>
 /// <param name="Reason">Which check fired.</param>
 /// <param name="Exclude">True when the update must be left out of aggregation.</param>
-public sealed record ClientFlag(string ClientId, double Score, string Reason, bool Exclude);
+public sealed record ClientFlag(string ClientId, double Score, string Reason, bool Exclude)
+{
+    /// <summary>
+    /// True when the check proves the update faulty rather than suspicious (non-finite values), so that an excluded
+    /// update counts against the Byzantine clients a robust aggregator tolerates (<see cref="AggregationContext.RemovedFaulty"/>).
+    /// Statistical flags (outlying norm or direction) can hit honest clients and leave it false.
+    /// </summary>
+    /// <value>false.</value>
+    public bool CertainlyFaulty { get; init; }
+}

@@ -24,7 +24,16 @@ public abstract class DelegatingAggregator : IAggregator
     public virtual string Name => Inner.Name;
 
     /// <inheritdoc />
-    /// <remarks>Forwards to the inner aggregator unless overridden.</remarks>
-    public virtual AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination) =>
-        Inner.Aggregate(updates, destination);
+    /// <remarks>
+    /// Calls <see cref="Aggregate(IReadOnlyList{WeightedUpdate}, Span{float}, AggregationContext)"/> with
+    /// <see cref="AggregationContext.None"/>, so a decorator has one method to override and cannot be bypassed by
+    /// either overload.
+    /// </remarks>
+    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination) =>
+        Aggregate(updates, destination, AggregationContext.None);
+
+    /// <inheritdoc />
+    /// <remarks>Forwards to the inner aggregator, context included, unless overridden; an override passes the context on.</remarks>
+    public virtual AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context) =>
+        Inner.Aggregate(updates, destination, context);
 }

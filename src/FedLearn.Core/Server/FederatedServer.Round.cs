@@ -150,7 +150,10 @@ public sealed partial class FederatedServer
         {
             try
             {
-                aggregation = _pipeline.Aggregator.Aggregate(updates, delta);
+                // Replies the server rejected and updates screening proved faulty came from faulty clients, so they count
+                // against the f that a robust rule tolerates; the rule then needs fewer updates than f alone would ask.
+                int removedFaulty = failures.Count(f => f.Kind == ClientFailureKind.Rejected) + flagged.Count(f => f.Exclude && f.CertainlyFaulty);
+                aggregation = _pipeline.Aggregator.Aggregate(updates, delta, new AggregationContext { RemovedFaulty = removedFaulty });
             }
             catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
             {

@@ -68,7 +68,7 @@ public sealed class AdaptiveClippingAggregator : DelegatingAggregator, IPrivacyR
     /// <inheritdoc />
     /// <exception cref="ArgumentException">There are no updates or one has the wrong length (the message names the client), or a value is not finite.</exception>
     /// <exception cref="InvalidOperationException">σ_b = m/20 is too small for the noise multiplier with this few clients.</exception>
-    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(updates);
         if (updates.Count == 0)
@@ -82,7 +82,7 @@ public sealed class AdaptiveClippingAggregator : DelegatingAggregator, IPrivacyR
 
         bool[] unclipped = new bool[updates.Count];
         (AggregationResult result, double denominator) = ClippedAggregation.Aggregate(
-            Inner, updates, destination, ClippingNorm, _expectedClients, unclipped);
+            Inner, updates, destination, ClippingNorm, _expectedClients, unclipped, context);
         _noise.AddNoise(destination, updateNoiseMultiplier * ClippingNorm / denominator);
 
         double count = unclipped.Count(b => b);

@@ -40,11 +40,11 @@ public sealed class ClientSideFixedClippingAggregator : FixedClippingDpAggregato
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">There are no updates or one has the wrong length (the message names the client), or a value is not finite.</exception>
-    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(updates);
         bool[] withinNorm = new bool[updates.Count];
-        AggregationResult result = AggregateClippedWithNoise(updates, destination, withinNorm);
+        AggregationResult result = AggregateClippedWithNoise(updates, destination, withinNorm, context);
         UpdatesClippedByServer += withinNorm.Count(ok => !ok);
         return result;
     }

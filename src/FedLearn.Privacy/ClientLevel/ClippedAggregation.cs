@@ -17,6 +17,7 @@ internal static class ClippedAggregation
     /// <param name="clippingNorm">C.</param>
     /// <param name="fixedDenominator">m̂, or null to divide by the number of updates.</param>
     /// <param name="unclipped">When not empty, receives for each update whether its norm was ≤ C before clipping.</param>
+    /// <param name="context">What the server removed before aggregation; passed to <paramref name="inner"/>.</param>
     /// <returns>The inner aggregator's result and the denominator used.</returns>
     public static (AggregationResult Result, double Denominator) Aggregate(
         IAggregator inner,
@@ -24,7 +25,8 @@ internal static class ClippedAggregation
         Span<float> destination,
         double clippingNorm,
         double? fixedDenominator,
-        Span<bool> unclipped)
+        Span<bool> unclipped,
+        AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(updates);
         if (updates.Count == 0)
@@ -63,7 +65,7 @@ internal static class ClippedAggregation
                 clipped[i] = new WeightedUpdate(updates[i].ClientId, rented[i].AsMemory(0, length), 1.0);
             }
 
-            AggregationResult result = inner.Aggregate(clipped, destination);
+            AggregationResult result = inner.Aggregate(clipped, destination, context);
             double denominator = updates.Count;
             if (fixedDenominator is double expected)
             {

@@ -46,10 +46,11 @@ public abstract class FixedClippingDpAggregator : DelegatingAggregator, IPrivacy
     /// <param name="updates">The clients' updates; not modified.</param>
     /// <param name="destination">Receives the noisy aggregate.</param>
     /// <param name="unclipped">When not empty, receives for each update whether its norm was ≤ C before clipping.</param>
-    private protected AggregationResult AggregateClippedWithNoise(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, Span<bool> unclipped)
+    /// <param name="context">What the server removed before aggregation; passed to the inner aggregator.</param>
+    private protected AggregationResult AggregateClippedWithNoise(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, Span<bool> unclipped, AggregationContext context)
     {
         (AggregationResult result, double denominator) = ClippedAggregation.Aggregate(
-            Inner, updates, destination, _clippingNorm, _expectedClients, unclipped);
+            Inner, updates, destination, _clippingNorm, _expectedClients, unclipped, context);
         _noise.AddNoise(destination, _noiseMultiplier * _clippingNorm / denominator);
         _accountant.Step(_noiseMultiplier, _sampleRate);
         return result;

@@ -45,8 +45,8 @@ public sealed class ServerSideFixedClippingAggregator : FixedClippingDpAggregato
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">There are no updates or one has the wrong length (the message names the client), or a value is not finite.</exception>
-    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
-        return AggregateClippedWithNoise(updates, destination, []);
+        return AggregateClippedWithNoise(updates, destination, [], context);
     }
 }

@@ -36,20 +36,28 @@ public sealed class BulyanAggregator : IAggregator
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">n &lt; 4f + 3, or the updates are invalid (no updates, duplicate ids, a wrong length, a non-finite value).</exception>
-    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination) =>
+        Aggregate(updates, destination, AggregationContext.None);
+
+    /// <inheritdoc />
+    /// <remarks>f is lowered by the replies the server removed as certainly faulty.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
         int n = set.Count;
-        set.RequireMoreThan(4, _f, 2, Name, "n ≥ 4f + 3");
+        int f = context.RemainingByzantine(_f);
+        set.RequireMoreThan(4, f, 2, Name, "n ≥ 4f + 3", context);
         double[] distances = GramMatrix.PairwiseSquaredDistances(set.Rows, set.Length);
-        double[] initialScores = KrumScoring.Scores(distances, n, Enumerable.Range(0, n).ToArray(), _f);
+        double[] initialScores = KrumScoring.Scores(distances, n, Enumerable.Range(0, n).ToArray(), f);
 
-        int theta = n - (2 * _f);
+        int theta = n - (2 * f);
         var remaining = Enumerable.Range(0, n).ToList();
         var selected = new List<int>(theta);
         while (selected.Count < theta)
         {
-            double[] scores = KrumScoring.Scores(distances, n, remaining.ToArray(), _f);
+            double[] scores = KrumScoring.Scores(distances, n, remaining.ToArray(), f);
             int best = KrumScoring.Rank(scores)[0];
             selected.Add(remaining[best]);
             remaining.RemoveAt(best);
@@ -62,7 +70,7 @@ public sealed class BulyanAggregator : IAggregator
             rows[k] = set.Rows[selected[k]];
         }
 
-        CoordinateWise.Reduce(rows, destination, new BulyanReducer(theta - (2 * _f)));
+        CoordinateWise.Reduce(rows, destination, new BulyanReducer(theta - (2 * f)));
 
         var clientScores = new ClientScore[n];
         for (int i = 0; i < n; i++)

@@ -86,12 +86,21 @@ internal sealed class UpdateSet
     }
 
     /// <summary>Throws unless <paramref name="f"/> satisfies n &gt; <paramref name="factor"/>·f + <paramref name="offset"/>.</summary>
-    public void RequireMoreThan(int factor, int f, int offset, string rule, string bound)
+    /// <param name="factor">The bound's factor of f.</param>
+    /// <param name="f">The Byzantine updates to tolerate among these, after <paramref name="context"/> is counted.</param>
+    /// <param name="offset">The bound's constant.</param>
+    /// <param name="rule">The aggregator's name, for the message.</param>
+    /// <param name="bound">The bound as text, for the message.</param>
+    /// <param name="context">When given and it removed faulty replies, the message says that f was lowered by them.</param>
+    public void RequireMoreThan(int factor, int f, int offset, string rule, string bound, AggregationContext? context = null)
     {
         if (Count <= ((long)factor * f) + offset)
         {
+            string lowered = context is { RemovedFaulty: > 0 } c
+                ? $" (its configured f less the {c.RemovedFaulty} replies removed as certainly faulty)"
+                : string.Empty;
             throw new ArgumentException(
-                $"Aggregator '{rule}' tolerates f = {f} Byzantine clients only with {bound}, i.e. at least {((long)factor * f) + offset + 1} updates, but got {Count}.",
+                $"Aggregator '{rule}' tolerates f = {f} Byzantine clients{lowered} only with {bound}, i.e. at least {((long)factor * f) + offset + 1} updates, but got {Count}.",
                 "updates");
         }
     }

@@ -43,12 +43,20 @@ public sealed class KrumAggregator : IAggregator
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">n ≤ 2f + 2, m &gt; n, or the updates are invalid (no updates, duplicate ids, a wrong length, a non-finite value).</exception>
-    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination) =>
+        Aggregate(updates, destination, AggregationContext.None);
+
+    /// <inheritdoc />
+    /// <remarks>f is lowered by the replies the server removed as certainly faulty; so is the default m = n − f.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
         int n = set.Count;
-        set.RequireMoreThan(2, _f, 2, Name, "n > 2f + 2");
-        int m = _m ?? (n - _f);
+        int f = context.RemainingByzantine(_f);
+        set.RequireMoreThan(2, f, 2, Name, "n > 2f + 2", context);
+        int m = _m ?? (n - f);
         if (m > n)
         {
             throw new ArgumentException($"Aggregator '{Name}' averages the m = {m} best updates but only {n} arrived.", nameof(updates));
@@ -56,7 +64,7 @@ public sealed class KrumAggregator : IAggregator
 
         double[] distances = GramMatrix.PairwiseSquaredDistances(set.Rows, set.Length);
         int[] all = Enumerable.Range(0, n).ToArray();
-        double[] scores = KrumScoring.Scores(distances, n, all, _f);
+        double[] scores = KrumScoring.Scores(distances, n, all, f);
         int[] ranked = KrumScoring.Rank(scores);
 
         var selected = new ReadOnlyMemory<float>[m];

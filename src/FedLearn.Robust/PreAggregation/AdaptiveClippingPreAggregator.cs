@@ -40,11 +40,13 @@ public sealed class AdaptiveClippingPreAggregator : DelegatingAggregator
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">n ≤ 2f, the updates are invalid, or the inner aggregator rejects them.</exception>
-    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
         int n = set.Count;
-        set.RequireMoreThan(2, _f, 0, Name, "n > 2f");
+        int f = context.RemainingByzantine(_f);
+        set.RequireMoreThan(2, f, 0, Name, "n > 2f", context);
         double[] norms = new double[n];
         for (int i = 0; i < n; i++)
         {
@@ -53,7 +55,7 @@ public sealed class AdaptiveClippingPreAggregator : DelegatingAggregator
 
         int[] byNorm = Enumerable.Range(0, n).ToArray();
         Array.Sort(byNorm, (a, b) => norms[a] != norms[b] ? norms[b].CompareTo(norms[a]) : a.CompareTo(b));
-        int k = ClippedCount(n, _f);
+        int k = ClippedCount(n, f);
         var clip = new HashSet<int>(byNorm.Take(k));
         double bound = k < n ? norms[byNorm[k]] : 0;
 
@@ -69,6 +71,6 @@ public sealed class AdaptiveClippingPreAggregator : DelegatingAggregator
             TensorPrimitives.Multiply(set.Rows[i].Span, (float)(bound / norms[i]), clipped.Add(set.Ids[i], set.Length, set.Weights[i]));
         }
 
-        return Inner.Aggregate(clipped.Updates, destination);
+        return Inner.Aggregate(clipped.Updates, destination, context);
     }
 }

@@ -42,7 +42,7 @@ public sealed class BucketingPreAggregator : DelegatingAggregator
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The updates are invalid, or the inner aggregator rejects the bucket means.</exception>
-    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
         int n = set.Count;
@@ -62,7 +62,7 @@ public sealed class BucketingPreAggregator : DelegatingAggregator
             VectorMath.Mean(rows, means.Add(BucketId(b), set.Length, chosen.Length));
         }
 
-        AggregationResult inner = Inner.Aggregate(means.Updates, destination);
+        AggregationResult inner = Inner.Aggregate(means.Updates, destination, context);
         var scores = new List<ClientScore>(n);
         foreach (ClientScore score in inner.Scores)
         {

@@ -37,13 +37,15 @@ public sealed class NearestNeighborMixingPreAggregator : DelegatingAggregator
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">n ≤ 2f, the updates are invalid, or the inner aggregator rejects them.</exception>
-    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
         int n = set.Count;
-        set.RequireMoreThan(2, _f, 0, Name, "n > 2f");
+        int f = context.RemainingByzantine(_f);
+        set.RequireMoreThan(2, f, 0, Name, "n > 2f", context);
         double[] distances = GramMatrix.PairwiseSquaredDistances(set.Rows, set.Length);
-        int keep = n - _f;
+        int keep = n - f;
         using var mixed = new RentedUpdates();
         var neighbours = new ReadOnlyMemory<float>[keep];
         int[] others = new int[n - 1];
@@ -70,6 +72,6 @@ public sealed class NearestNeighborMixingPreAggregator : DelegatingAggregator
             VectorMath.Mean(neighbours, mixed.Add(set.Ids[i], set.Length, set.Weights[i]));
         }
 
-        return Inner.Aggregate(mixed.Updates, destination);
+        return Inner.Aggregate(mixed.Updates, destination, context);
     }
 }

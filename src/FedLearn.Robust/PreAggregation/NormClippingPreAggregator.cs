@@ -33,7 +33,7 @@ public sealed class NormClippingPreAggregator : DelegatingAggregator
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The updates are invalid, or the inner aggregator rejects them.</exception>
-    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
         using var clipped = new RentedUpdates();
@@ -50,6 +50,6 @@ public sealed class NormClippingPreAggregator : DelegatingAggregator
             TensorPrimitives.Multiply(x, (float)(_maxNorm / norm), clipped.Add(set.Ids[i], set.Length, set.Weights[i]));
         }
 
-        return Inner.Aggregate(clipped.Updates, destination);
+        return Inner.Aggregate(clipped.Updates, destination, context);
     }
 }

@@ -16,6 +16,10 @@ namespace FedLearn.Robust.Screening;
 /// <para>Statistics need at least three finite updates; with fewer, only non-finite values are flagged. Flags are
 /// listed in client-id order, at most one per client, and the result does not depend on the order of the updates.
 /// Thread-safe; when a <see cref="ClientReputation"/> is given, every round's flags are recorded in it.</para>
+/// <para>Non-finite values (and, with <see cref="NormModel.ExampleCount"/>, a count that is not positive) prove the
+/// client faulty: those flags set <see cref="ClientFlag.CertainlyFaulty"/>, and the server counts them against the f
+/// of a robust aggregator behind the screener (<see cref="AggregationContext.RemovedFaulty"/>). Statistical flags can
+/// hit honest clients and do not.</para>
 /// </remarks>
 public sealed class UpdateScreener : IUpdateScreener
 {
@@ -80,7 +84,7 @@ public sealed class UpdateScreener : IUpdateScreener
             int nonFinite = CountNonFinite(update.Values.Span);
             if (nonFinite > 0)
             {
-                flags.Add(new ClientFlag(update.ClientId, nonFinite, $"{nonFinite} non-finite values", Exclude: true));
+                flags.Add(new ClientFlag(update.ClientId, nonFinite, $"{nonFinite} non-finite values", Exclude: true) { CertainlyFaulty = true });
             }
             else if (_options.NormModel == NormModel.ExampleCount && !(update.Weight > 0 && double.IsFinite(update.Weight)))
             {
@@ -89,7 +93,8 @@ public sealed class UpdateScreener : IUpdateScreener
                     update.ClientId,
                     double.PositiveInfinity,
                     string.Create(CultureInfo.InvariantCulture, $"reported example count {update.Weight} is not positive and finite"),
-                    Exclude: true));
+                    Exclude: true)
+                { CertainlyFaulty = true });
             }
             else
             {

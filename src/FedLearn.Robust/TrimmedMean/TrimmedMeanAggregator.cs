@@ -38,11 +38,18 @@ public sealed class TrimmedMeanAggregator : IAggregator
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">n ≤ 2f, or the updates are invalid (no updates, duplicate ids, a wrong length, a non-finite value).</exception>
-    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination) =>
+        Aggregate(updates, destination, AggregationContext.None);
+
+    /// <inheritdoc />
+    /// <remarks>A trim count f is lowered by the replies the server removed as certainly faulty; a trim fraction applies to the updates that arrive.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
-        int f = _options.TrimCount ?? (int)Math.Floor(_options.TrimFraction!.Value * set.Count);
-        set.RequireMoreThan(2, f, 0, Name, "n > 2f");
+        int f = _options.TrimCount is int count ? context.RemainingByzantine(count) : (int)Math.Floor(_options.TrimFraction!.Value * set.Count);
+        set.RequireMoreThan(2, f, 0, Name, "n > 2f", context);
         if (set.Count <= RankReduction.MaxClients)
         {
             RankReduction.TrimmedMean(set.Rows, f, destination);

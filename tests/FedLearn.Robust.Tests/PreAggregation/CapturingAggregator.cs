@@ -1,16 +1,22 @@
 namespace FedLearn.Robust.Tests.PreAggregation;
 
-/// <summary>Records what a pre-aggregator passes on (copies, since pooled buffers are returned), then averages it.</summary>
+/// <summary>Records what a pre-aggregator passes on (copies, since pooled buffers are returned, and the context), then averages it.</summary>
 internal sealed class CapturingAggregator : IAggregator
 {
     public Dictionary<string, float[]> Seen { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, double> Weights { get; } = new(StringComparer.Ordinal);
 
+    public AggregationContext? Context { get; private set; }
+
     public string Name => "capture";
 
-    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination)
+    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination) =>
+        Aggregate(updates, destination, AggregationContext.None);
+
+    public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
+        Context = context;
         Seen.Clear();
         foreach (WeightedUpdate update in updates)
         {

@@ -1,4 +1,5 @@
 using FedLearn.Data;
+using FedLearn.Robust.Attacks;
 using FedLearn.Optimizers;
 using FedLearn.Robust.Screening;
 using FedLearn.Robust.Specs;
@@ -27,6 +28,77 @@ public sealed class ScreeningInServerTests
         }
 
         public Task<EvaluationMetrics> EvaluateAsync(ModelWeights weights, CancellationToken cancellationToken) => inner.EvaluateAsync(weights, cancellationToken);
+    }
+
+    // A client that trains and then sends NaN weights.
+    private sealed class NaNTrainer(ILocalTrainer inner) : ILocalTrainer
+    {
+        public async Task<LocalFitResult> FitAsync(ModelWeights globalWeights, FitConfig config, CancellationToken cancellationToken)
+        {
+            LocalFitResult honest = await inner.FitAsync(globalWeights, config, cancellationToken);
+            return honest with { Weights = globalWeights.WithValues(Enumerable.Repeat(float.NaN, globalWeights.Length).ToArray()) };
+        }
+
+        public Task<EvaluationMetrics> EvaluateAsync(ModelWeights weights, CancellationToken cancellationToken) => inner.EvaluateAsync(weights, cancellationToken);
+    }
+
+    private static readonly string[] Attackers = ["client-0000", "client-0001", "client-0002"];
+
+    private static FederatedSimulation TenClients(ServerPipeline pipeline, bool attackersSendNaN)
+    {
+        FederatedDataLoader data = FederatedDataLoader.GetOrCreate(new FederatedDataOptions { ClientCount = 10, TrainSubset = 6000, Seed = 42 });
+        return new FederatedSimulation(
+            new SimulationOptions { ClientCount = 10, MaxParallelism = 2 },
+            new FederatedServerOptions { Rounds = 2, FractionFit = 1.0, MinFitClients = 5, MinAvailableClients = 10, LearningRate = 0.05, Seed = 7 },
+            SoftmaxRegressionTrainer.CreateInitialWeights(784, 10, seed: 5),
+            pipeline,
+            i =>
+            {
+                var honest = new SoftmaxRegressionTrainer(data.GetClient(i).Train);
+                return attackersSendNaN && i < 3 ? new NaNTrainer(honest) : honest;
+            });
+    }
+
+    [Test]
+    public async Task Replies_rejected_as_non_finite_count_against_f_so_a_rule_sized_for_them_still_aggregates()
+    {
+        // f = 3 of 10: Multi-Krum needs n > 2f + 2 = 8 updates, but only the 7 honest ones are decodable.
+        var pipeline = new ServerPipeline
+        {
+            Aggregator = RobustSpecs.ParsePreAggregator("nnm:3", RobustSpecs.ParseAggregator("multikrum:3")),
+            Optimizer = new FedAvgOptimizer(),
+        };
+
+        FederatedRunResult run = await TenClients(pipeline, attackersSendNaN: true).RunAsync();
+
+        Assert.That(run.Rounds.All(r => r.Succeeded), Is.True, string.Join("; ", run.Rounds.Select(r => r.FailureReason)));
+        foreach (RoundResult round in run.Rounds)
+        {
+            Assert.That(round.Failures.Where(f => f.Kind == ClientFailureKind.Rejected).Select(f => f.ClientId), Is.EquivalentTo(Attackers));
+            Assert.That(round.Aggregated, Has.Count.EqualTo(7).And.None.AnyOf(Attackers));
+            Assert.That(round.Excluded, Is.Empty, "with f lowered to 0 Multi-Krum averages all seven");
+        }
+    }
+
+    [Test]
+    public async Task Updates_screened_out_as_non_finite_count_against_f_and_only_they_are_marked_certainly_faulty()
+    {
+        var adversary = new SimulatedAdversary(new NonFiniteAttack(), Attackers, seed: 1);
+        var pipeline = adversary.Install(new ServerPipeline
+        {
+            Aggregator = RobustSpecs.ParsePreAggregator("nnm:3", RobustSpecs.ParseAggregator("multikrum:3")),
+            Screener = new UpdateScreener(),
+            Optimizer = new FedAvgOptimizer(),
+        });
+
+        FederatedRunResult run = await TenClients(pipeline, attackersSendNaN: false).RunAsync();
+
+        Assert.That(run.Rounds.All(r => r.Succeeded), Is.True, string.Join("; ", run.Rounds.Select(r => r.FailureReason)));
+        foreach (RoundResult round in run.Rounds)
+        {
+            Assert.That(round.Flagged.Where(f => f.CertainlyFaulty).Select(f => f.ClientId), Is.EquivalentTo(Attackers));
+            Assert.That(round.Aggregated, Has.None.AnyOf(Attackers));
+        }
     }
 
     [Test]

@@ -206,6 +206,7 @@ public sealed class UpdateScreenerTests
 
         ClientFlag flag = flags.Single(f => f.ClientId == "client06");
         Assert.That(flag.Exclude, Is.True, "even when statistical flags are not excluded: FedAvg cannot weigh it");
+        Assert.That(flag.CertainlyFaulty, Is.True, "a count that is not positive proves the client faulty");
         Assert.That(flag.Reason, Does.StartWith("reported example count ").And.EndsWith("is not positive and finite"));
         Assert.That(new UpdateScreener().Screen(1, updates).Any(f => f.ClientId == "client06"), Is.False, "the pooled model does not read counts");
     }
@@ -220,7 +221,7 @@ public sealed class UpdateScreenerTests
 
         IReadOnlyList<ClientFlag> flags = screener.Screen(1, updates);
 
-        Assert.That(flags.Single(f => f.ClientId == "client04"), Is.EqualTo(new ClientFlag("client04", Length, $"{Length} non-finite values", true)));
+        Assert.That(flags.Single(f => f.ClientId == "client04"), Is.EqualTo(new ClientFlag("client04", Length, $"{Length} non-finite values", true) { CertainlyFaulty = true }));
         Assert.That(flags.Where(f => f.ClientId != "client04"), Is.EqualTo(screener.Screen(1, withoutClient4)).AsCollection, "the others are judged as if client04 were absent");
     }
 
@@ -234,6 +235,7 @@ public sealed class UpdateScreenerTests
 
         Assert.That(flags.Select(f => f.ClientId), Is.EqualTo(new[] { "client02" }));
         Assert.That(flags[0].Exclude, Is.False);
+        Assert.That(flags[0].CertainlyFaulty, Is.False, "an outlying norm is suspicious, not proof");
         Assert.That(flags[0].Reason, Does.StartWith("norm "));
         Assert.That(flags[0].Score, Is.GreaterThan(3.5));
     }
