@@ -44,18 +44,19 @@ public sealed class ScreeningInServerTests
 
     private static readonly string[] Attackers = ["client-0000", "client-0001", "client-0002"];
 
-    private static FederatedSimulation TenClients(ServerPipeline pipeline, bool attackersSendNaN)
+    // Ten softmax clients on 6,000 images; the first three (the attackers) are wrapped by attack when it is given.
+    private static FederatedSimulation TenClients(ServerPipeline pipeline, int rounds, Func<ILocalTrainer, ILocalTrainer>? attack)
     {
         FederatedDataLoader data = FederatedDataLoader.GetOrCreate(new FederatedDataOptions { ClientCount = 10, TrainSubset = 6000, Seed = 42 });
         return new FederatedSimulation(
             new SimulationOptions { ClientCount = 10, MaxParallelism = 2 },
-            new FederatedServerOptions { Rounds = 2, FractionFit = 1.0, MinFitClients = 5, MinAvailableClients = 10, LearningRate = 0.05, Seed = 7 },
+            new FederatedServerOptions { Rounds = rounds, FractionFit = 1.0, MinFitClients = 5, MinAvailableClients = 10, LearningRate = 0.05, Seed = 7 },
             SoftmaxRegressionTrainer.CreateInitialWeights(784, 10, seed: 5),
             pipeline,
             i =>
             {
                 var honest = new SoftmaxRegressionTrainer(data.GetClient(i).Train);
-                return attackersSendNaN && i < 3 ? new NaNTrainer(honest) : honest;
+                return attack is not null && i < 3 ? attack(honest) : honest;
             });
     }
 
@@ -69,7 +70,7 @@ public sealed class ScreeningInServerTests
             Optimizer = new FedAvgOptimizer(),
         };
 
-        FederatedRunResult run = await TenClients(pipeline, attackersSendNaN: true).RunAsync();
+        FederatedRunResult run = await TenClients(pipeline, rounds: 2, honest => new NaNTrainer(honest)).RunAsync();
 
         Assert.That(run.Rounds.All(r => r.Succeeded), Is.True, string.Join("; ", run.Rounds.Select(r => r.FailureReason)));
         foreach (RoundResult round in run.Rounds)
@@ -91,7 +92,7 @@ public sealed class ScreeningInServerTests
             Optimizer = new FedAvgOptimizer(),
         });
 
-        FederatedRunResult run = await TenClients(pipeline, attackersSendNaN: false).RunAsync();
+        FederatedRunResult run = await TenClients(pipeline, rounds: 2, attack: null).RunAsync();
 
         Assert.That(run.Rounds.All(r => r.Succeeded), Is.True, string.Join("; ", run.Rounds.Select(r => r.FailureReason)));
         foreach (RoundResult round in run.Rounds)
@@ -104,7 +105,6 @@ public sealed class ScreeningInServerTests
     [Test]
     public async Task The_server_flags_and_excludes_attackers_reports_scores_and_stops_sampling_them()
     {
-        FederatedDataLoader data = FederatedDataLoader.GetOrCreate(new FederatedDataOptions { ClientCount = 10, TrainSubset = 6000, Seed = 42 });
         var reputation = new ClientReputation(new ClientReputationOptions { Window = 10, MaxFlags = 2 });
         var pipeline = new ServerPipeline
         {
@@ -113,27 +113,17 @@ public sealed class ScreeningInServerTests
             Eligibility = reputation,
             Optimizer = new FedAvgOptimizer(),
         };
-        var simulation = new FederatedSimulation(
-            new SimulationOptions { ClientCount = 10, MaxParallelism = 2 },
-            new FederatedServerOptions { Rounds = 4, FractionFit = 1.0, MinFitClients = 5, MinAvailableClients = 10, LearningRate = 0.05, Seed = 7 },
-            SoftmaxRegressionTrainer.CreateInitialWeights(784, 10, seed: 5),
-            pipeline,
-            i =>
-            {
-                var honest = new SoftmaxRegressionTrainer(data.GetClient(i).Train);
-                return i < 3 ? new SignFlippingTrainer(honest) : honest;
-            });
-        string[] attackers = ["client-0000", "client-0001", "client-0002"];
+        FederatedSimulation simulation = TenClients(pipeline, rounds: 4, honest => new SignFlippingTrainer(honest));
 
         FederatedRunResult run = await simulation.RunAsync();
 
         RoundResult first = run.Rounds[0];
         Assert.That(run.Rounds.All(r => r.Succeeded), Is.True, string.Join("; ", run.Rounds.Select(r => r.FailureReason)));
-        Assert.That(first.Flagged.Select(f => f.ClientId), Is.EquivalentTo(attackers));
-        Assert.That(first.Aggregated, Has.None.AnyOf(attackers));
+        Assert.That(first.Flagged.Select(f => f.ClientId), Is.EquivalentTo(Attackers));
+        Assert.That(first.Aggregated, Has.None.AnyOf(Attackers));
         Assert.That(first.Scores, Has.Count.EqualTo(7), "Multi-Krum scores the seven updates that passed screening");
-        Assert.That(first.Excluded.Select(e => e.ClientId), Is.SupersetOf(attackers));
-        Assert.That(run.Rounds[2].Sampled, Has.None.AnyOf(attackers), "flagged in rounds 1 and 2, so not sampled in round 3");
+        Assert.That(first.Excluded.Select(e => e.ClientId), Is.SupersetOf(Attackers));
+        Assert.That(run.Rounds[2].Sampled, Has.None.AnyOf(Attackers), "flagged in rounds 1 and 2, so not sampled in round 3");
         Assert.That(run.Rounds[2].Sampled, Has.Count.EqualTo(7));
     }
 }
