@@ -29,6 +29,15 @@ public sealed class TorchTrainerMemoryTests
         using var trainer = TorchTrainer.Create("cnn", train, test);
         using var initialModel = new CnnModel(seed: 1);
         ModelWeights global = initialModel.GetWeights();
+
+        // Building TorchSharp modules leaves a few wrapper tensors to the finalizer (nn.Conv2d's constructor and a
+        // disposed nn.Linear do), and earlier tests in this process may have left some too. Finalize them now, so the
+        // counts below hold only what the rounds keep alive; otherwise a collection between round 10 and round 50
+        // would lower the later count by whatever it happened to finalize.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+
         var measured = new Dictionary<int, (long Tensors, long ResidentKilobytes, long ManagedKilobytes)>();
         EvaluationMetrics metrics = EvaluationMetrics.Empty;
 
