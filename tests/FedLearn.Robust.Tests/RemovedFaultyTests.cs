@@ -109,6 +109,37 @@ public sealed class RemovedFaultyTests
     }
 
     [Test]
+    public void Pre_aggregators_and_decorators_refuse_a_null_context_before_the_inner_rule_runs()
+    {
+        WeightedUpdate[] updates = TestUpdates.Random(new DeterministicRandom(22), 8, 32);
+        var inners = new List<CapturingAggregator>();
+        IAggregator[] wrapped =
+        [
+            new NormClippingPreAggregator(Capture(), new NormClippingOptions { MaxNorm = 1 }),
+            new BucketingPreAggregator(Capture(), new BucketingOptions { BucketSize = 2 }),
+            new NearestNeighborMixingPreAggregator(Capture(), new NearestNeighborMixingOptions { ByzantineCount = 3 }),
+            new AdaptiveClippingPreAggregator(Capture(), new AdaptiveClippingOptions { ByzantineCount = 3 }),
+        ];
+
+        foreach (IAggregator aggregator in wrapped)
+        {
+            Assert.That(
+                () => aggregator.Aggregate(updates, new float[32], null!),
+                Throws.ArgumentNullException.With.Property(nameof(ArgumentNullException.ParamName)).EqualTo("context"),
+                aggregator.Name);
+        }
+
+        Assert.That(inners.Select(i => i.Calls), Is.All.Zero, "no inner rule ran");
+
+        CapturingAggregator Capture()
+        {
+            var inner = new CapturingAggregator();
+            inners.Add(inner);
+            return inner;
+        }
+    }
+
+    [Test]
     public void The_two_argument_call_removes_nothing()
     {
         var inner = new CapturingAggregator();

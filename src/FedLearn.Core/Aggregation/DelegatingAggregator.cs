@@ -34,6 +34,9 @@ public abstract class DelegatingAggregator : IAggregator
 
     /// <inheritdoc />
     /// <remarks>Forwards to the inner aggregator, context included, unless overridden; an override passes the context on.</remarks>
-    public virtual AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context) =>
-        Inner.Aggregate(updates, destination, context);
+    public virtual AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Inner.Aggregate(updates, destination, context);
+    }
 }

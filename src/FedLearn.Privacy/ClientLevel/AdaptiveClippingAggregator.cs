@@ -71,6 +71,7 @@ public sealed class AdaptiveClippingAggregator : DelegatingAggregator, IPrivacyR
     public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(context);
         if (updates.Count == 0)
         {
             throw new ArgumentException("Differentially private aggregation needs at least one update but got none.", nameof(updates));

@@ -49,6 +49,7 @@ public abstract class FixedClippingDpAggregator : DelegatingAggregator, IPrivacy
     /// <param name="context">What the server removed before aggregation; passed to the inner aggregator.</param>
     private protected AggregationResult AggregateClippedWithNoise(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, Span<bool> unclipped, AggregationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         (AggregationResult result, double denominator) = ClippedAggregation.Aggregate(
             Inner, updates, destination, _clippingNorm, _expectedClients, unclipped, context);
         _noise.AddNoise(destination, _noiseMultiplier * _clippingNorm / denominator);

@@ -8,6 +8,7 @@ internal sealed class AdversaryAggregator(SimulatedAdversary adversary, IAggrega
     public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
         ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(context);
         return Inner.Aggregate(adversary.Substitute(updates), destination, context);
     }
 }

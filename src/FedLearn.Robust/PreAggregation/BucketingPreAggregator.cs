@@ -44,6 +44,7 @@ public sealed class BucketingPreAggregator : DelegatingAggregator
     /// <exception cref="ArgumentException">The updates are invalid, or the inner aggregator rejects the bucket means.</exception>
     public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
         int n = set.Count;
         long call = Interlocked.Increment(ref _calls) - 1;

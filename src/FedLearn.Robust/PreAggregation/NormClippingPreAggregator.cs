@@ -35,6 +35,7 @@ public sealed class NormClippingPreAggregator : DelegatingAggregator
     /// <exception cref="ArgumentException">The updates are invalid, or the inner aggregator rejects them.</exception>
     public override AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         UpdateSet set = UpdateSet.Create(updates, destination, Name);
         using var clipped = new RentedUpdates();
         for (int i = 0; i < set.Count; i++)

@@ -48,6 +48,16 @@ public sealed class DelegatingAggregatorTests
     }
 
     [Test]
+    public void A_null_context_is_refused_before_the_inner_aggregator_runs()
+    {
+        var decorator = new PassThrough(new ContextRecorder());
+
+        Assert.That(
+            () => decorator.Aggregate([new("a", new float[] { 2f, -4f }, 1)], new float[2], null!),
+            Throws.ArgumentNullException.With.Property(nameof(ArgumentNullException.ParamName)).EqualTo("context"));
+    }
+
+    [Test]
     public void An_aggregator_that_ignores_the_context_aggregates_as_without_it()
     {
         IAggregator fedAvg = new FederatedAveraging();

@@ -9,6 +9,8 @@ internal sealed class CapturingAggregator : IAggregator
 
     public AggregationContext? Context { get; private set; }
 
+    public int Calls { get; private set; }
+
     public string Name => "capture";
 
     public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination) =>
@@ -16,6 +18,7 @@ internal sealed class CapturingAggregator : IAggregator
 
     public AggregationResult Aggregate(IReadOnlyList<WeightedUpdate> updates, Span<float> destination, AggregationContext context)
     {
+        Calls++;
         Context = context;
         Seen.Clear();
         foreach (WeightedUpdate update in updates)
