@@ -84,14 +84,7 @@ public sealed class RemovedFaultyTests
     {
         WeightedUpdate[] updates = TestUpdates.Random(new DeterministicRandom(20), 8, 32);
         var context = new AggregationContext { RemovedFaulty = 2 };
-        var inners = new List<CapturingAggregator>();
-        IAggregator[] wrapped =
-        [
-            new NormClippingPreAggregator(Capture(), new NormClippingOptions { MaxNorm = 1 }),
-            new BucketingPreAggregator(Capture(), new BucketingOptions { BucketSize = 2 }),
-            new NearestNeighborMixingPreAggregator(Capture(), new NearestNeighborMixingOptions { ByzantineCount = 3 }),
-            new AdaptiveClippingPreAggregator(Capture(), new AdaptiveClippingOptions { ByzantineCount = 3 }),
-        ];
+        (IAggregator[] wrapped, List<CapturingAggregator> inners) = WrappedCaptures();
 
         foreach (IAggregator aggregator in wrapped)
         {
@@ -99,27 +92,13 @@ public sealed class RemovedFaultyTests
         }
 
         Assert.That(inners.Select(i => i.Context), Is.All.SameAs(context));
-
-        CapturingAggregator Capture()
-        {
-            var inner = new CapturingAggregator();
-            inners.Add(inner);
-            return inner;
-        }
     }
 
     [Test]
     public void Pre_aggregators_and_decorators_refuse_a_null_context_before_the_inner_rule_runs()
     {
         WeightedUpdate[] updates = TestUpdates.Random(new DeterministicRandom(22), 8, 32);
-        var inners = new List<CapturingAggregator>();
-        IAggregator[] wrapped =
-        [
-            new NormClippingPreAggregator(Capture(), new NormClippingOptions { MaxNorm = 1 }),
-            new BucketingPreAggregator(Capture(), new BucketingOptions { BucketSize = 2 }),
-            new NearestNeighborMixingPreAggregator(Capture(), new NearestNeighborMixingOptions { ByzantineCount = 3 }),
-            new AdaptiveClippingPreAggregator(Capture(), new AdaptiveClippingOptions { ByzantineCount = 3 }),
-        ];
+        (IAggregator[] wrapped, List<CapturingAggregator> inners) = WrappedCaptures();
 
         foreach (IAggregator aggregator in wrapped)
         {
@@ -130,6 +109,20 @@ public sealed class RemovedFaultyTests
         }
 
         Assert.That(inners.Select(i => i.Calls), Is.All.Zero, "no inner rule ran");
+    }
+
+    /// <summary>Each pre-aggregator in front of its own capturing rule.</summary>
+    private static (IAggregator[] Wrapped, List<CapturingAggregator> Inners) WrappedCaptures()
+    {
+        var inners = new List<CapturingAggregator>();
+        IAggregator[] wrapped =
+        [
+            new NormClippingPreAggregator(Capture(), new NormClippingOptions { MaxNorm = 1 }),
+            new BucketingPreAggregator(Capture(), new BucketingOptions { BucketSize = 2 }),
+            new NearestNeighborMixingPreAggregator(Capture(), new NearestNeighborMixingOptions { ByzantineCount = 3 }),
+            new AdaptiveClippingPreAggregator(Capture(), new AdaptiveClippingOptions { ByzantineCount = 3 }),
+        ];
+        return (wrapped, inners);
 
         CapturingAggregator Capture()
         {
