@@ -8,7 +8,7 @@ namespace FedLearn.Transport.Grpc.Framing;
 /// Writes one <see cref="OutgoingMessage"/> as a start frame followed by its body in chunks of at most the chunk
 /// size. Neither float nor byte bodies are copied: each chunk wraps its range of the body, and gRPC serializes it
 /// into its output before WriteAsync completes. The caller serializes writers: one message's frames must not
-/// interleave with another's.
+/// interleave with another's. <c>stopBeforeNextFrame</c> ends a message early at a frame boundary.
 /// </summary>
 internal static class ChunkedWriter
 {
@@ -18,7 +18,8 @@ internal static class ChunkedWriter
         Func<MessageStart, TFrame> startFrame,
         Func<Chunk, TFrame> chunkFrame,
         int chunkBytes,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        CancellationToken stopBeforeNextFrame = default)
     {
         ulong exchangeId = message.Start.ExchangeId;
         await writer.WriteAsync(startFrame(message.Start), cancellationToken).ConfigureAwait(false);
@@ -34,6 +35,8 @@ internal static class ChunkedWriter
         uint sequence = 0;
         for (long offset = 0; offset < length; offset += chunk, sequence++)
         {
+            // Checked between frames only: cancelling a write in flight would reset the whole stream.
+            stopBeforeNextFrame.ThrowIfCancellationRequested();
             int count = (int)Math.Min(chunk, length - offset);
             ByteString data = message.Floats is { } floats
                 ? UnsafeByteOperations.UnsafeWrap(new FloatBodyMemory(floats, (int)(offset / sizeof(float)), count / sizeof(float)).Memory)

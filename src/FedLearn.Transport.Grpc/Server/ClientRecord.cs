@@ -14,6 +14,8 @@ internal sealed class ClientRecord(string clientId)
     private readonly HashSet<ulong> _answered = [];
     private ClientSession? _session;
     private CancellationTokenSource? _grace;
+    private long _reconnectDeadlineTicks;
+    private bool _toldOfShutdown;
 
     public string ClientId { get; } = clientId;
 
@@ -57,6 +59,7 @@ internal sealed class ClientRecord(string clientId)
             }
 
             _session = null;
+            _reconnectDeadlineTicks = grace > TimeSpan.Zero ? Environment.TickCount64 + (long)grace.TotalMilliseconds : 0;
             if (grace <= TimeSpan.Zero || _pending.Count == 0)
             {
                 FailAllLocked(reason);
@@ -68,6 +71,27 @@ internal sealed class ClientRecord(string clientId)
 
         _ = ExpireAsync(grace, reason, timer.Token);
         return true;
+    }
+
+    /// <summary>Records that the client heard the shutdown notice.</summary>
+    public void MarkToldOfShutdown()
+    {
+        lock (_gate)
+        {
+            _toldOfShutdown = true;
+        }
+    }
+
+    /// <summary>
+    /// True while the client is between connections within its grace period and has not heard the shutdown notice:
+    /// it may still reconnect and be told, rather than retry against a server that is gone.
+    /// </summary>
+    public bool MayReconnectUntold(long nowTicks)
+    {
+        lock (_gate)
+        {
+            return _session is null && !_toldOfShutdown && nowTicks < _reconnectDeadlineTicks;
+        }
     }
 
     public PendingExchange Open(ulong id, ServerMessage message, Framing.OutgoingMessage encoded)

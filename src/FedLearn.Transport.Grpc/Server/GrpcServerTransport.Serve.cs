@@ -10,14 +10,12 @@ namespace FedLearn.Transport.Grpc.Server;
 
 public sealed partial class GrpcServerTransport
 {
+    /// <summary>How long a stream that ends waits for the frame being written to it.</summary>
+    private static readonly TimeSpan StopWritesTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>Serves one client's federation stream until it ends; called by the gRPC service.</summary>
     internal async Task ServeAsync(IAsyncStreamReader<ClientFrame> requests, IServerStreamWriter<ServerFrame> responses, ServerCallContext context)
     {
-        if (_shutdownReason is { } reason)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"The server is shutting down: {reason}"));
-        }
-
         string clientId = await HandshakeAsync(requests, context).ConfigureAwait(false);
         bool resumed = _clients.TryGetValue(clientId, out ClientRecord? record);
         record ??= _clients.GetOrAdd(clientId, id => new ClientRecord(id));
@@ -37,6 +35,26 @@ public sealed partial class GrpcServerTransport
 
         (ClientSession? replaced, PendingExchange[] open) = record.Attach(session);
         replaced?.Close("replaced by a newer connection of the same client");
+        if (_shutdownReason is { } reason)
+        {
+            // The federation ended while this client was between connections (or before it came): it is told so, the
+            // way connected clients were, instead of being refused and retrying against a server that is about to go.
+            // ShutdownAsync sets the reason before it walks the clients, so either it found this session or this sees it.
+            _logger.LogInformation("Client {ClientId} connected after the shutdown; telling it the federation ended ({Reason})", clientId, reason);
+            try
+            {
+                await NotifyAndCloseAsync(record, session, reason, _shutdownCompleted, context.CancellationToken).ConfigureAwait(false);
+                await session.StopWritesAsync(StopWritesTimeout).ConfigureAwait(false);
+                record.Detach(session, TimeSpan.Zero, $"was not asked further: the server is shutting down ({reason}).");
+            }
+            finally
+            {
+                session.MarkEnded();
+            }
+
+            return;
+        }
+
         GrpcTransportTelemetry.ConnectedClients.Add(1);
         GrpcTransportTelemetry.Connections.Add(1, new KeyValuePair<string, object?>("fedlearn.resumed", resumed));
         _logger.LogInformation("Client {ClientId} connected from {Peer}{Resumed}", clientId, context.Peer, resumed ? " (resumed)" : string.Empty);
@@ -62,6 +80,8 @@ public sealed partial class GrpcServerTransport
         }
         finally
         {
+            // The call ends with its status only once no write is in flight (first, so no heartbeat is cancelled mid-write).
+            await session.StopWritesAsync(StopWritesTimeout).ConfigureAwait(false);
             await heartbeats.CancelAsync().ConfigureAwait(false);
             await heartbeatLoop.ConfigureAwait(false);
             // A client that left or broke the protocol gets no grace: its open exchanges fail now.
@@ -74,6 +94,7 @@ public sealed partial class GrpcServerTransport
             }
 
             _logger.LogInformation("Client {ClientId} stream ended: {Reason}", clientId, session.CloseReason ?? endReason);
+            session.MarkEnded();
         }
     }
 

@@ -120,11 +120,14 @@ public sealed partial class GrpcServerTransport : IServerTransport
 
     /// <summary>
     /// Tells every connected client that the federation stops, fails the open exchanges and closes the streams.
-    /// New connections are refused from then on.
+    /// Returns once those streams have ended, so the host can stop without cutting off their last frames.
+    /// A client that connects from then on is told the same at once. A client that lost its stream within its
+    /// <see cref="GrpcServerOptions.ReconnectGracePeriod"/> is waited for, so that it hears the notice when it
+    /// reconnects instead of retrying against a server that has gone.
     /// </summary>
     /// <param name="reason">Told to the clients and logged.</param>
     /// <param name="completed">True when the federation finished its rounds (clients then stop for good).</param>
-    /// <param name="cancellationToken">Stops waiting for the notices to be written.</param>
+    /// <param name="cancellationToken">Stops waiting for the notices to be written and for reconnecting clients; pass a timeout.</param>
     public async Task ShutdownAsync(string reason, bool completed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reason);
@@ -132,23 +135,72 @@ public sealed partial class GrpcServerTransport : IServerTransport
         _shutdownReason = reason;
         _logger.LogInformation("Federation shutting down ({Reason}); telling {Count} connected clients", reason, GetAvailableClients().Count);
         var notices = new List<Task>();
+        var sessions = new List<ClientSession>();
         foreach (ClientRecord record in _clients.Values)
         {
             record.FailAll($"was not asked further: the server is shutting down ({reason}).");
             if (record.Session is { } session)
             {
-                notices.Add(NotifyAndCloseAsync(session, reason, completed, cancellationToken));
+                sessions.Add(session);
+                notices.Add(NotifyAndCloseAsync(record, session, reason, completed, cancellationToken));
             }
         }
 
         await Task.WhenAll(notices).ConfigureAwait(false);
+        try
+        {
+            // The host may stop once this returns: the streams must have ended first, or stopping races their last frames.
+            await Task.WhenAll(sessions.Select(s => s.Ended)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("Stopped waiting for {Count} client streams to end", sessions.Count(s => !s.Ended.IsCompleted));
+        }
+
+        await WaitForReconnectingClientsAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task NotifyAndCloseAsync(ClientSession session, string reason, bool completed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits while a client that lost its stream within its reconnect grace period has not yet heard the notice, so
+    /// that it can reconnect and be told rather than retry against a server that has gone; ends at the first of: every
+    /// such client told, their grace periods over, or <paramref name="cancellationToken"/>.
+    /// </summary>
+    private async Task WaitForReconnectingClientsAsync(CancellationToken cancellationToken)
+    {
+        bool logged = false;
+        while (true)
+        {
+            long now = Environment.TickCount64;
+            string[] waiting = [.. _clients.Values.Where(c => c.MayReconnectUntold(now)).Select(c => c.ClientId)];
+            if (waiting.Length == 0)
+            {
+                return;
+            }
+
+            if (!logged)
+            {
+                _logger.LogInformation("Waiting for {Count} reconnecting clients to hear the shutdown: {Clients}", waiting.Length, string.Join(", ", waiting));
+                logged = true;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _logger.LogInformation("Stopped waiting for reconnecting clients; not told: {Clients}", string.Join(", ", waiting));
+                return;
+            }
+        }
+    }
+
+    private async Task NotifyAndCloseAsync(ClientRecord record, ClientSession session, string reason, bool completed, CancellationToken cancellationToken)
     {
         try
         {
             await session.WriteAsync(new ServerFrame { Shutdown = new Shutdown { Reason = reason, Completed = completed } }, cancellationToken).ConfigureAwait(false);
+            record.MarkToldOfShutdown();
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException or RpcException)
         {
@@ -170,6 +222,11 @@ public sealed partial class GrpcServerTransport : IServerTransport
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The stage closed; the exchange is withdrawn by SendAsync.
+        }
+        catch (OperationCanceledException) when (session.WritesStopped)
+        {
+            // The stream is ending: the exchange stays open and is sent again if the client reconnects in time.
+            _logger.LogDebug("Stream of client {ClientId} ended while exchange {ExchangeId} was being sent", session.ClientId, exchange.Id);
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException or RpcException or ObjectDisposedException)
         {

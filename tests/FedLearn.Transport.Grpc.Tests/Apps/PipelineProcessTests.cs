@@ -123,7 +123,7 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
             Assert.That(await server.WaitForExitAsync(Patience), Is.EqualTo(0), server.Tail());
             foreach (SampleProcess client in clients)
             {
-                Assert.That(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), client.Tail());
+                Assert.That(await client.WaitForExitAsync(TimeSpan.FromSeconds(60), server), Is.EqualTo(0), client.Tail());
                 Assert.That(client.Output, Does.Contain("the federation finished its rounds"));
             }
 

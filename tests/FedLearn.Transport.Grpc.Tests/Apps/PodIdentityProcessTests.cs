@@ -54,7 +54,7 @@ public sealed class PodIdentityProcessTests() : AppProcessTest("fedlearn-pods-",
             Assert.That(await server.WaitForExitAsync(Patience), Is.EqualTo(0), server.Tail());
             for (int ordinal = 0; ordinal < pods.Length; ordinal++)
             {
-                Assert.That(await clients[ordinal].WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), clients[ordinal].Tail());
+                Assert.That(await clients[ordinal].WaitForExitAsync(TimeSpan.FromSeconds(60), server), Is.EqualTo(0), clients[ordinal].Tail());
                 Assert.That(clients[ordinal].Output, Does.Contain($"partition {ordinal} of 2"), "the partition is the pod's ordinal");
             }
 

@@ -51,7 +51,8 @@ internal sealed class SampleProcess : IDisposable
         }
     }
 
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    /// <summary>Waits for the exit; on a timeout the failure shows this output and, when given, the end of <paramref name="peer"/>'s (its server).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout, SampleProcess? peer = null)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -60,7 +61,8 @@ internal sealed class SampleProcess : IDisposable
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"The process did not exit within {timeout}. Output:\n{Tail()}");
+            string server = peer is null ? string.Empty : $"\nThe server's output ended with:\n{peer.Tail()}";
+            Assert.Fail($"The process did not exit within {timeout}. Output:\n{Tail()}{server}");
         }
 
         return _process.ExitCode;

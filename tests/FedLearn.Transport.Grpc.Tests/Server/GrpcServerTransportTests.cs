@@ -142,7 +142,7 @@ public sealed class GrpcServerTransportTests
         }
 
         Status status = await raw.ReadToEndAsync(Wait);
-        Assert.That(status.StatusCode, Is.EqualTo(expected));
+        Assert.That(status.StatusCode, Is.EqualTo(expected), status.Detail);
         Assert.That(status.Detail, Does.Contain(detail));
         Assert.That(await toJudy, Is.InstanceOf<FitReply>());
         Assert.That(federation.Transport.GetAvailableClients(), Is.EquivalentTo(new[] { "judy" }));
@@ -193,6 +193,59 @@ public sealed class GrpcServerTransportTests
         Assert.That(again.Start.ExchangeId, Is.EqualTo(id));
         await second.SendAsync(EvaluateReply(id, 2, "liam"));
         Assert.That((await exchange).ClientId, Is.EqualTo("liam"));
+    }
+
+    [Test]
+    public async Task AClientReconnectingWhenTheFederationEndsIsToldInsteadOfRetryingAgainstAGoneServer()
+    {
+        await using LoopbackFederation federation = await LoopbackFederation.StartAsync(["nora", "omar"]);
+        using var stop = new CancellationTokenSource(Wait);
+        using (await ConnectRawAsync(federation, "nora"))
+        {
+            await federation.Transport.WaitForClientsAsync(1, Wait, stop.Token);
+        }
+
+        // nora's stream broke (no Goodbye): she is within her grace period when the federation ends.
+        while (federation.Transport.GetAvailableClients().Count > 0)
+        {
+            await Task.Delay(20, stop.Token);
+        }
+
+        Task shutdown = federation.Transport.ShutdownAsync("done", completed: true, stop.Token);
+        await Task.Delay(500, stop.Token);
+        Assert.That(shutdown.IsCompleted, Is.False, "the server waits for the client that may still reconnect");
+
+        using var nora = new GrpcClientTransport(federation.ClientOptions("nora"));
+        await new FederatedClient("nora", new ShiftTrainer(1)).RunAsync(nora, stop.Token);
+        Assert.That(nora.FederationCompleted, Is.True);
+        Assert.That(nora.ShutdownReason, Is.EqualTo("done"));
+        await shutdown.WaitAsync(Wait);
+
+        // A client the federation never saw, connecting after the end, is told the same at once.
+        using var omar = new GrpcClientTransport(federation.ClientOptions("omar"));
+        await new FederatedClient("omar", new ShiftTrainer(1)).RunAsync(omar, stop.Token).WaitAsync(Wait);
+        Assert.That(omar.FederationCompleted, Is.True);
+    }
+
+    [Test]
+    public async Task ShutdownStopsWaitingForAClientThatDoesNotReconnectWhenItsTokenEnds()
+    {
+        await using LoopbackFederation federation = await LoopbackFederation.StartAsync(["pia"]);
+        using var stop = new CancellationTokenSource(Wait);
+        using (await ConnectRawAsync(federation, "pia"))
+        {
+            await federation.Transport.WaitForClientsAsync(1, Wait, stop.Token);
+        }
+
+        while (federation.Transport.GetAvailableClients().Count > 0)
+        {
+            await Task.Delay(20, stop.Token);
+        }
+
+        using var notice = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        Task shutdown = federation.Transport.ShutdownAsync("done", completed: true, notice.Token);
+        Assert.That(async () => await shutdown.WaitAsync(Wait), Throws.Nothing);
+        Assert.That(notice.IsCancellationRequested, Is.True, "it waited for pia until the token ended");
     }
 
     [Test]
