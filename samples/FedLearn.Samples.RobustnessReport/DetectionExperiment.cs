@@ -36,7 +36,7 @@ internal static class DetectionExperiment
 
         ModelWeights global = SoftmaxRegressionTrainer.CreateInitialWeights(data.Train.FeatureCount, data.Train.ClassCount, settings.Seed);
         var options = new UpdateScreenerOptions { FlagByReputation = settings.Reputation, NormModel = settings.NormModel };
-        var screener = new UpdateScreener(options, settings.Reputation ? new ClientReputation() : null);
+        var screener = new UpdateScreener(options, settings.Reputation ? new ClientReputation(new ClientReputationOptions { MaxFlags = settings.ReputationMaxFlags }) : null);
         var counts = new DetectionCounts();
         var honestNorms = new List<double>();
         for (int round = 1; round <= settings.Rounds; round++)

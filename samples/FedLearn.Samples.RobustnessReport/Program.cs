@@ -24,7 +24,7 @@ catch (Exception exception) when (exception is ArgumentException or FormatExcept
     return 2;
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Clients} clients, {settings.Rounds} rounds, learning rate {settings.LearningRate}, seed {settings.Seed}; UpdateScreener with NormModel {settings.NormModel}{(settings.Reputation ? ", FlagByReputation and a default ClientReputation" : string.Empty)}, other settings default."));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Clients} clients, {settings.Rounds} rounds, learning rate {settings.LearningRate}, seed {settings.Seed}; UpdateScreener with NormModel {settings.NormModel}{(settings.Reputation ? $", FlagByReputation and a ClientReputation with MaxFlags {settings.ReputationMaxFlags}" : string.Empty)}, other settings default."));
 Console.WriteLine();
 Console.WriteLine("| Partition | Byzantine | Attack | TP | FN | FP | TN | Recall | FPR | Final accuracy | Median honest norm |");
 Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -22,6 +22,9 @@ internal sealed record ReportSettings
 
     public bool Reputation { get; init; }
 
+    /// <summary>The reputation's <see cref="ClientReputationOptions.MaxFlags"/>.</summary>
+    public int ReputationMaxFlags { get; init; } = UpdateScreenerDefaults.MaxFlags;
+
     public NormModel NormModel { get; init; } = UpdateScreenerDefaults.NormModel;
 
     public bool Trace { get; init; }
@@ -44,10 +47,16 @@ internal sealed record ReportSettings
                 case "--byzantine": byzantine.Add(Next()); break;
                 case "--data": settings = settings with { DataDirectory = Next() }; break;
                 case "--reputation": settings = settings with { Reputation = true }; break;
+                case "--reputation-max-flags": settings = settings with { ReputationMaxFlags = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--norm-model": settings = settings with { NormModel = ParseNormModel(Next()) }; break;
                 case "--trace": settings = settings with { Trace = true }; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --clients, --rounds, --lr, --seed, --partition (repeatable), --byzantine (repeatable), --data, --reputation, --norm-model pooled|example-count, --trace.");
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Use --clients, --rounds, --lr, --seed, --partition (repeatable), --byzantine (repeatable), --data, --reputation, --reputation-max-flags, --norm-model pooled|example-count, --trace.");
             }
+        }
+
+        if (settings.ReputationMaxFlags < 1)
+        {
+            throw new ArgumentException($"--reputation-max-flags must be at least 1, got {settings.ReputationMaxFlags}.");
         }
 
         return settings with
