@@ -68,6 +68,7 @@ internal sealed class ClientRunner(
                     DropoutTimeout = TimeSpan.FromSeconds(_settings.DropoutSeconds),
                     ReconnectDelay = TimeSpan.FromSeconds(_settings.ReconnectDelaySeconds),
                     MaxReconnectDelay = TimeSpan.FromSeconds(_settings.MaxReconnectDelaySeconds),
+                    MaxConnectAttempts = _settings.MaxConnectAttempts,
                 },
                 [new SecureAggregationMessageSerializer(), new PipelineMessageSerializer()],
                 loggers.CreateLogger<GrpcClientTransport>());

@@ -87,4 +87,7 @@ public sealed partial class ClientSettings
     public double ReconnectDelaySeconds { get; set; } = 1;
 
     public double MaxReconnectDelaySeconds { get; set; } = 30;
+
+    /// <summary>Failed connection attempts in a row before the client gives up and exits with code 1; 0 retries forever.</summary>
+    public int MaxConnectAttempts { get; set; }
 }

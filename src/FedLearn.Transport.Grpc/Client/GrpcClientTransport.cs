@@ -90,6 +90,11 @@ public sealed partial class GrpcClientTransport : IClientTransport, IDisposable
         {
             // Cancellation is how a client stops.
         }
+        catch (ConnectFailedException exception)
+        {
+            _logger.LogError("Client {ClientId}: giving up on {Server} after {Attempts} failed connection attempts in a row: {Error}", clientId, _options.ServerAddress, _options.MaxConnectAttempts, exception.Message);
+            throw new ConnectFailedException($"Could not connect to {_options.ServerAddress} in {_options.MaxConnectAttempts} attempts in a row; the last failed with: {exception.Message}", exception);
+        }
     }
 
     /// <inheritdoc />

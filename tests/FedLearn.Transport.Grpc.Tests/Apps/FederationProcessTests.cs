@@ -11,7 +11,7 @@ public sealed class FederationProcessTests() : AppProcessTest("fedlearn-apps-")
     [Test]
     public async Task AServerAndThreeClientProcessesTrainTheMlpForTwoRoundsAndAccuracyImproves()
     {
-        int port = FreePort();
+        int port = FreePort.Next();
         using SampleProcess server = StartServer(port, "--rounds", "2", "--clients", "3", "--min-clients", "3");
 
         // The clients' management ports are picked by the system: let the server hold its port first.
@@ -47,7 +47,7 @@ public sealed class FederationProcessTests() : AppProcessTest("fedlearn-apps-")
     [Test]
     public async Task AClientKilledMidRoundLeavesTheRoundToTheQuorumAndJoinsTheNextRoundAfterRestarting()
     {
-        int port = FreePort();
+        int port = FreePort.Next();
         using SampleProcess server = StartServer(port, "--rounds", "2", "--clients", "3", "--min-clients", "2", "--reconnect-grace-seconds", "2", "--straggler-grace-seconds", "30");
         await server.WaitForOutputAsync("Now listening on", Patience);
         using SampleProcess steady0 = StartClient(port, 0);
@@ -93,12 +93,5 @@ public sealed class FederationProcessTests() : AppProcessTest("fedlearn-apps-")
     {
         using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(WorkDirectory, "out", "summary.json")));
         return document.RootElement.GetProperty("Rounds").EnumerateArray().Select(e => e.Clone()).ToArray();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

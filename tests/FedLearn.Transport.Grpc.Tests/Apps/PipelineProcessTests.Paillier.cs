@@ -43,7 +43,7 @@ public sealed partial class PipelineProcessTests
     {
         PaillierKeyPairFiles federation = PaillierKeys;
         PaillierKeyPairFiles other = PaillierKeyFile.CreateDevelopmentPair(Path.Combine(WorkDirectory, "other-keys"), TestPaillierKeyBits);
-        int port = FreePort();
+        int port = FreePort.Next();
         using SampleProcess server = StartServer(port, ["--rounds", "2", "--clients", "1", "--min-clients", "1", "--secure-aggregation", Paillier, "--paillier-public-key", federation.PublicKeyPath, .. InsecurePaillierKeySize]);
         await server.WaitForOutputAsync("Now listening on", Patience);
         using SampleProcess client = StartClient(port, 0, ["--secure-aggregation", Paillier, "--paillier-secret-key", other.SecretKeyPath, .. InsecurePaillierKeySize]);
@@ -63,8 +63,8 @@ public sealed partial class PipelineProcessTests
     public async Task AClientGivenThePublicKeyOrAKeyOfAnotherSizeRefusesToStartNamingTheSetting()
     {
         PaillierKeyPairFiles keys = PaillierKeys;
-        using SampleProcess publicOnly = StartClient(FreePort(), 0, ["--secure-aggregation", Paillier, "--paillier-secret-key", keys.PublicKeyPath, .. InsecurePaillierKeySize]);
-        using SampleProcess otherSize = StartClient(FreePort(), 1, "--secure-aggregation", "paillier:2048", "--paillier-secret-key", keys.SecretKeyPath);
+        using SampleProcess publicOnly = StartClient(FreePort.Next(), 0, ["--secure-aggregation", Paillier, "--paillier-secret-key", keys.PublicKeyPath, .. InsecurePaillierKeySize]);
+        using SampleProcess otherSize = StartClient(FreePort.Next(), 1, "--secure-aggregation", "paillier:2048", "--paillier-secret-key", keys.SecretKeyPath);
 
         Assert.That(await publicOnly.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(2), publicOnly.Tail());
         Assert.That(await otherSize.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(2), otherSize.Tail());

@@ -58,7 +58,7 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
     [Test]
     public async Task AClientConfiguredForSecureAggregationAgainstAServerWithoutItStopsBothNamingTheSetting()
     {
-        int port = FreePort();
+        int port = FreePort.Next();
         using SampleProcess server = StartServer(port, "--rounds", "2", "--clients", "1", "--min-clients", "1");
         await server.WaitForOutputAsync("Now listening on", Patience);
         using SampleProcess client = StartClient(port, 0, "--secure-aggregation", "secagg+");
@@ -85,7 +85,7 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
     [TestCase("--dp client:noise=1", "missing 'clip'")]
     public async Task TheServerRefusesSettingsThatCannotWorkTogetherAtStartUp(string arguments, string expected)
     {
-        using SampleProcess server = StartServer(FreePort(), arguments.Split(' '));
+        using SampleProcess server = StartServer(FreePort.Next(), arguments.Split(' '));
 
         Assert.That(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(2), server.Tail());
         Assert.That(server.Output, Does.Contain("error: ").And.Contain(expected));
@@ -99,10 +99,20 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
     [TestCase("--secure-aggregation paillier:2048 --compression q:8", "FedLearn:Client:SecureAggregation: --secure-aggregation needs dense updates")]
     public async Task AClientRefusesSettingsThatCannotWorkAtStartUp(string arguments, string expected)
     {
-        using SampleProcess client = StartClient(FreePort(), 0, arguments.Split(' '));
+        using SampleProcess client = StartClient(FreePort.Next(), 0, arguments.Split(' '));
 
         Assert.That(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(2), client.Tail());
         Assert.That(client.Output, Does.Contain("error: ").And.Contain(expected));
+    }
+
+    [Test]
+    public async Task AClientThatCannotReachTheServerGivesUpAfterMaxConnectAttemptsNamingIt()
+    {
+        int port = FreePort.Next();
+        using SampleProcess client = StartClient(port, 0, "--max-connect-attempts", "2");
+
+        Assert.That(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1), client.Tail());
+        Assert.That(client.Output, Does.Contain($"Could not connect to https://localhost:{port} in 2 attempts in a row"));
     }
 
     [GeneratedRegex(@"DP-SGD has spent \\u03B5 ([0-9.Ee+-]+) at")]
@@ -111,7 +121,7 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
     /// <summary>Runs a server and three clients for two rounds; returns the rounds of the server's summary and the clients' output.</summary>
     private async Task<(JsonElement[] Rounds, string[] ClientOutputs)> RunFederationAsync(string name, string[] serverArguments, string[] clientArguments)
     {
-        int port = FreePort();
+        int port = FreePort.Next();
         string output = Path.Combine(WorkDirectory, name);
         using SampleProcess server = StartServer(port, ["--rounds", "2", "--clients", "3", "--min-clients", "3", "--output", output, .. serverArguments]);
 
@@ -159,11 +169,4 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
             "--heartbeat-seconds", "1", "--dropout-seconds", "5", "--reconnect-delay-seconds", "0.5", "--max-reconnect-delay-seconds", "2",
             .. extra,
         ]);
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

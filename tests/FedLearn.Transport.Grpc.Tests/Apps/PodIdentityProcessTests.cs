@@ -34,7 +34,7 @@ public sealed class PodIdentityProcessTests() : AppProcessTest("fedlearn-pods-",
 
         string[] pods = ["fedlearn-client-0", "fedlearn-client-1"];
         DevelopmentCertificates certificates = FederationCertificates.CreateDevelopmentSet(Path.Combine(WorkDirectory, "certs"), ["localhost"], pods, TimeSpan.FromDays(1));
-        int port = FreePort();
+        int port = FreePort.Next();
         using SampleProcess server = SampleProcess.Start(
             "FedLearn.Samples.Server",
             WorkDirectory,
@@ -70,13 +70,6 @@ public sealed class PodIdentityProcessTests() : AppProcessTest("fedlearn-pods-",
                 client.Dispose();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
