@@ -56,6 +56,11 @@ internal sealed record ClientPipelineOptions(SecureAggregationSpec SecureAggrega
         }
 
         PaillierPrivateKey? key = PaillierKeySetting.Read(secure, settings.PaillierSecretKey, $"{Prefix}PaillierSecretKey", "--paillier-secret-key", "the federation's secret key", (path, bits) => PaillierKeyFile.ReadSecretKey(path, bits), errors);
+        if (settings.MaxConnectAttempts < 0)
+        {
+            errors.Add($"{Prefix}MaxConnectAttempts: --max-connect-attempts must be 0 (retry forever) or more, got {settings.MaxConnectAttempts}.");
+        }
+
         problems = errors;
         return new ClientPipelineOptions(secure, dp, key);
     }

@@ -59,6 +59,11 @@ internal sealed record ReportSettings
             throw new ArgumentException($"--reputation-max-flags must be at least 1, got {settings.ReputationMaxFlags}.");
         }
 
+        if (!settings.Reputation && settings.ReputationMaxFlags != UpdateScreenerDefaults.MaxFlags)
+        {
+            throw new ArgumentException("--reputation-max-flags has no effect without --reputation.");
+        }
+
         return settings with
         {
             Partitions = partitions.Count > 0 ? partitions : settings.Partitions,

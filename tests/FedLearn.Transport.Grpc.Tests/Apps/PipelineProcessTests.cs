@@ -97,6 +97,7 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
     [TestCase("--dp sample:eps=0,delta=1e-5,clip=1", "eps=0 must be positive")]
     [TestCase("--secure-aggregation paillier:2048", "FedLearn:Client:PaillierSecretKey: paillier:2048 needs the federation's secret key (--paillier-secret-key)")]
     [TestCase("--secure-aggregation paillier:2048 --compression q:8", "FedLearn:Client:SecureAggregation: --secure-aggregation needs dense updates")]
+    [TestCase("--max-connect-attempts -1", "FedLearn:Client:MaxConnectAttempts: --max-connect-attempts must be 0 (retry forever) or more, got -1.")]
     public async Task AClientRefusesSettingsThatCannotWorkAtStartUp(string arguments, string expected)
     {
         using SampleProcess client = StartClient(FreePort.Next(), 0, arguments.Split(' '));
