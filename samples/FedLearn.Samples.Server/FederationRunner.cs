@@ -130,6 +130,7 @@ internal sealed class FederationRunner(
             LocalEpochs = _settings.LocalEpochs,
             BatchSize = _settings.BatchSize,
             LearningRate = _settings.Lr ?? (_settings.Optimizer == "adam" ? 0.001 : 0.02),
+            LearningRateSchedule = Shared.LearningRateScheduleSpec.Parse(_settings.LrSchedule),
             Seed = _settings.Seed,
             RoundTimeout = TimeSpan.FromSeconds(_settings.RoundTimeoutSeconds),
             StragglerGracePeriod = _settings.StragglerGraceSeconds < 0 ? null : TimeSpan.FromSeconds(_settings.StragglerGraceSeconds),

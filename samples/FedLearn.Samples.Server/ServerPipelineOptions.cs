@@ -79,6 +79,15 @@ internal sealed record ServerPipelineOptions(SecureAggregationSpec SecureAggrega
             }
         }
 
+        try
+        {
+            _ = LearningRateScheduleSpec.Parse(settings.LrSchedule);
+        }
+        catch (FormatException exception)
+        {
+            errors.Add($"{Prefix}LrSchedule: {exception.Message}");
+        }
+
         PaillierPublicKey? key = PaillierKeySetting.Read(secure, settings.PaillierPublicKey, $"{Prefix}PaillierPublicKey", "--paillier-public-key", "the federation's public key", (path, bits) => PaillierKeyFile.ReadPublicKey(path, bits), errors);
         problems = errors;
         return new ServerPipelineOptions(secure, dp, key);

@@ -24,6 +24,9 @@ public sealed partial class ServerSettings
 
     public double? Lr { get; set; }
 
+    /// <summary>How the client learning rate changes over the rounds: <c>constant</c>, or <c>cosine</c> from <see cref="Lr"/> in round 1 down to near 0 in the last.</summary>
+    public string LrSchedule { get; set; } = "constant";
+
     public string Model { get; set; } = "mlp";
 
     public string Optimizer { get; set; } = "adam";

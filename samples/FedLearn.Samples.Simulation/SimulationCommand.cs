@@ -16,6 +16,7 @@ internal static class SimulationCommand
     private static readonly Option<int> LocalEpochs = new("--local-epochs") { Description = "Local epochs per round.", DefaultValueFactory = _ => 1 };
     private static readonly Option<int> BatchSize = new("--batch-size") { Description = "Local mini-batch size.", DefaultValueFactory = _ => 32 };
     private static readonly Option<double?> Lr = new("--lr") { Description = "Client learning rate (default: 0.001 with adam, 0.02 with sgd, 0.05 for softmax)." };
+    private static readonly Option<string> LrSchedule = new("--lr-schedule") { Description = "Client learning rate over the rounds: constant | cosine (from --lr in round 1 down to near 0 in the last).", DefaultValueFactory = _ => "constant" };
     private static readonly Option<string> Model = new("--model") { Description = "Model: cnn (2 conv + 2 linear), mlp, or softmax (plain C#, no TorchSharp).", DefaultValueFactory = _ => "cnn" };
     private static readonly Option<string> Partition = new("--partition") { Description = "iid | dirichlet:<alpha> | shards:<k>.", DefaultValueFactory = _ => "iid" };
     private static readonly Option<int?> TrainSubset = new("--train-subset") { Description = "Use only the first N training images." };
@@ -43,7 +44,7 @@ internal static class SimulationCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("Federated learning on Fashion-MNIST, simulated in one process.");
-        foreach (Option option in new Option[] { Clients, Rounds, Fraction, LocalEpochs, BatchSize, Lr, Model, Partition, TrainSubset, Seed, DataDir, Output, ServerOptimizer, ServerLr, MaxParallelism, EvaluateEvery, FractionEvaluate, CheckpointDir, Threads, Compression, Optimizer, SecureAggregation, Dp })
+        foreach (Option option in new Option[] { Clients, Rounds, Fraction, LocalEpochs, BatchSize, Lr, LrSchedule, Model, Partition, TrainSubset, Seed, DataDir, Output, ServerOptimizer, ServerLr, MaxParallelism, EvaluateEvery, FractionEvaluate, CheckpointDir, Threads, Compression, Optimizer, SecureAggregation, Dp })
         {
             root.Options.Add(option);
         }
@@ -68,6 +69,7 @@ internal static class SimulationCommand
             Fraction = result.GetValue(Fraction),
             LocalEpochs = Positive(result.GetValue(LocalEpochs), "--local-epochs"),
             BatchSize = Positive(result.GetValue(BatchSize), "--batch-size"),
+            LrSchedule = result.GetValue(LrSchedule)!.Trim().ToLowerInvariant(),
             Model = result.GetValue(Model)!.Trim().ToLowerInvariant(),
             Partition = result.GetValue(Partition)!.Trim(),
             TrainSubset = result.GetValue(TrainSubset),
@@ -116,6 +118,15 @@ internal static class SimulationCommand
         if (!(settings.Lr > 0) || double.IsInfinity(settings.Lr))
         {
             throw new UsageException($"--lr must be a positive number, got {settings.Lr.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        try
+        {
+            _ = LearningRateScheduleSpec.Parse(settings.LrSchedule);
+        }
+        catch (FormatException exception)
+        {
+            throw new UsageException(exception.Message);
         }
 
         if (settings.ServerLr is { } serverLr && (!(serverLr > 0) || double.IsInfinity(serverLr)))

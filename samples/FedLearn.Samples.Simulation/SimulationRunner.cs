@@ -48,6 +48,7 @@ internal static class SimulationRunner
             LocalEpochs = settings.LocalEpochs,
             BatchSize = settings.BatchSize,
             LearningRate = settings.Lr,
+            LearningRateSchedule = LearningRateScheduleSpec.Parse(settings.LrSchedule),
             Seed = settings.Seed,
             RoundTimeout = TimeSpan.FromHours(6),
             AvailabilityTimeout = TimeSpan.Zero,

@@ -15,6 +15,9 @@ internal sealed record SimulationSettings
 
     public double Lr { get; init; } = 0.001;
 
+    /// <summary>How the client learning rate changes over the rounds: constant or cosine.</summary>
+    public string LrSchedule { get; init; } = "constant";
+
     public string Model { get; init; } = "cnn";
 
     public string Partition { get; init; } = "iid";

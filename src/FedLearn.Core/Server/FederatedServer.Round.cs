@@ -209,7 +209,7 @@ public sealed partial class FederatedServer
         Round = round,
         LocalEpochs = _options.LocalEpochs,
         BatchSize = _options.BatchSize,
-        LearningRate = _options.LearningRate,
+        LearningRate = _options.LearningRateFor(round),
         ProximalMu = _options.ProximalMu,
         Seed = Seeds.Derive(_options.Seed, clientId, round),
     };

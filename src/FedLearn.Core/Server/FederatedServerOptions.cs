@@ -74,6 +74,10 @@ public sealed class FederatedServerOptions : IValidatableObject
     [Range(double.Epsilon, double.MaxValue)]
     public double LearningRate { get; set; } = ServerDefaults.LearningRate;
 
+    /// <summary>How the client learning rate changes over the rounds; <see cref="LearningRateFor"/> gives a round's rate.</summary>
+    /// <value>Default <see cref="Server.LearningRateSchedule.Constant"/>.</value>
+    public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
+
     /// <summary>FedProx proximal coefficient μ sent to clients; 0 is FedAvg.</summary>
     /// <value>Default 0.</value>
     /// <remarks>Li et al. 2020, "Federated Optimization in Heterogeneous Networks".</remarks>
@@ -98,9 +102,33 @@ public sealed class FederatedServerOptions : IValidatableObject
     [Range(0, int.MaxValue)]
     public int PerClientMetricsLimit { get; set; } = ServerDefaults.PerClientMetricsLimit;
 
+    /// <summary>The client learning rate sent in round <paramref name="round"/> (1-based) under <see cref="LearningRateSchedule"/>.</summary>
+    /// <param name="round">The round, from 1 to <see cref="Rounds"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="round"/> is outside 1..<see cref="Rounds"/>.</exception>
+    public double LearningRateFor(int round)
+    {
+        if (round < 1 || round > Rounds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(round), round, $"The round must be between 1 and Rounds ({Rounds}).");
+        }
+
+        return LearningRateSchedule switch
+        {
+            LearningRateSchedule.Cosine => LearningRate * (1 + Math.Cos(Math.PI * (round - 1) / Rounds)) / 2,
+            _ => LearningRate,
+        };
+    }
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (!Enum.IsDefined(LearningRateSchedule))
+        {
+            yield return new ValidationResult(
+                $"LearningRateSchedule ({(int)LearningRateSchedule}) is not a defined schedule; use Constant or Cosine.",
+                [nameof(LearningRateSchedule)]);
+        }
+
         if (MinFitClients > MinAvailableClients)
         {
             yield return new ValidationResult(

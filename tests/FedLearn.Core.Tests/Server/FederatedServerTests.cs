@@ -206,4 +206,44 @@ public sealed class FederatedServerTests
         Assert.That(exception.Failures, Has.Some.Contains("MinFitClients (5) must not exceed MinAvailableClients (3)"));
         Assert.That(exception.Failures, Has.Some.Contains("RoundTimeout"));
     }
+
+    [Test]
+    public async Task A_cosine_schedule_sends_each_round_its_decayed_learning_rate_and_constant_sends_the_same_one()
+    {
+        async Task<double[]> RatesSent(LearningRateSchedule schedule)
+        {
+            var client = new ScriptedClient("a", 1f, 1);
+            (InMemoryTransport transport, _) = Connect(("a", client), ("b", new ScriptedClient("b", 1f, 1)));
+            var options = new FederatedServerOptions
+            {
+                Rounds = 4, MinFitClients = 2, MinAvailableClients = 2, LearningRate = 0.1, LearningRateSchedule = schedule,
+            };
+            var server = new FederatedServer(options, transport, Model(), FedAvg());
+            await server.RunAsync();
+            Assert.That(client.FitConfigs.Select(c => c.Round), Is.EqualTo(new[] { 1, 2, 3, 4 }));
+            return client.FitConfigs.Select(c => c.LearningRate).ToArray();
+        }
+
+        double[] cosine = await RatesSent(LearningRateSchedule.Cosine);
+        double[] constant = await RatesSent(LearningRateSchedule.Constant);
+
+        // η·(1 + cos(π·(t − 1)/4))/2 for t = 1..4: 0.1, 0.0854, 0.05, 0.0146.
+        Assert.That(cosine, Is.EqualTo(new[] { 0.1, 0.1 * (1 + Math.Sqrt(0.5)) / 2, 0.05, 0.1 * (1 - Math.Sqrt(0.5)) / 2 }).Within(1e-12));
+        Assert.That(cosine, Is.Ordered.Descending.And.All.GreaterThan(0));
+        Assert.That(constant, Is.All.EqualTo(0.1));
+    }
+
+    [Test]
+    public void An_undefined_schedule_is_rejected_at_start_up_and_a_round_outside_the_run_has_no_rate()
+    {
+        (InMemoryTransport transport, _) = Connect();
+        var options = new FederatedServerOptions { Rounds = 3, LearningRateSchedule = (LearningRateSchedule)7 };
+
+        var exception = Assert.Throws<OptionsValidationException>(() => new FederatedServer(options, transport, Model(), FedAvg()));
+
+        Assert.That(exception!.Failures, Has.Some.Contains("LearningRateSchedule (7) is not a defined schedule"));
+        var valid = new FederatedServerOptions { Rounds = 3, LearningRateSchedule = LearningRateSchedule.Cosine };
+        Assert.That(() => valid.LearningRateFor(0), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("between 1 and Rounds (3)"));
+        Assert.That(() => valid.LearningRateFor(4), Throws.TypeOf<ArgumentOutOfRangeException>());
+    }
 }

@@ -24,6 +24,9 @@ internal sealed class ScriptedClient(string id, float value, long examples, Clie
 {
     public int Calls;
 
+    /// <summary>The round and client learning rate of every fit instruction received, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(int Round, double LearningRate)> FitConfigs { get; } = new();
+
     public async Task<ClientMessage> HandleAsync(ServerMessage message, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
@@ -47,6 +50,7 @@ internal sealed class ScriptedClient(string id, float value, long examples, Clie
         }
 
         var fit = (FitInstruction)message;
+        FitConfigs.Enqueue((fit.Round, fit.Config.LearningRate));
         int length = behaviour == ClientBehaviour.WrongLength ? fit.Weights.Length + 1 : fit.Weights.Length;
         float[] delta = Enumerable.Repeat(behaviour == ClientBehaviour.NonFinite ? float.NaN : value, length).ToArray();
         int round = behaviour == ClientBehaviour.WrongRound ? fit.Round + 1 : fit.Round;

@@ -38,7 +38,7 @@ public sealed class SimulationSampleTests
         Assert.That(config.GetProperty("clients").GetInt32(), Is.EqualTo(5));
         Assert.That(config.GetProperty("model").GetString(), Is.EqualTo("mlp"));
         Assert.That(config.GetProperty("train_subset").GetInt32(), Is.EqualTo(6000));
-        foreach (string option in new[] { "rounds", "fraction", "local_epochs", "batch_size", "lr", "partition", "seed", "data_dir", "output", "server_optimizer", "compression" })
+        foreach (string option in new[] { "rounds", "fraction", "local_epochs", "batch_size", "lr", "lr_schedule", "partition", "seed", "data_dir", "output", "server_optimizer", "compression" })
         {
             Assert.That(config.TryGetProperty(option, out _), Is.True, $"config lacks {option}");
         }
@@ -90,6 +90,7 @@ public sealed class SimulationSampleTests
     [TestCase("--model", "resnet", "--model must be one of")]
     [TestCase("--partition", "dirichlet:0", "--partition: Invalid partitioning 'dirichlet:0'")]
     [TestCase("--fraction", "1.5", "--fraction must be in (0, 1]")]
+    [TestCase("--lr-schedule", "linear", "--lr-schedule must be constant or cosine, got 'linear'")]
     [TestCase("--data-dir", "/nonexistent/fashion", "--data-dir: Fashion-MNIST training data not found")]
     [TestCase("--compression", "q:8,topk:0.1", "--compression: Stage top-k must come before quantization")]
     [TestCase("--clients", "many", "--clients")]

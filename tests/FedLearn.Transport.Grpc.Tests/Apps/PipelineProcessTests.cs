@@ -83,6 +83,7 @@ public sealed partial class PipelineProcessTests() : AppProcessTest("fedlearn-pi
     [TestCase("--dp sample:eps=8,delta=1e-5,clip=1", "is DP-SGD, which each client runs on its own records: set FedLearn:Client:Dp")]
     [TestCase("--dp client:noise=1,clip=1 --target-epsilon 4", "FedLearn:Server:Dp and FedLearn:Server:TargetEpsilon both ask for client-level DP")]
     [TestCase("--dp client:noise=1", "missing 'clip'")]
+    [TestCase("--lr-schedule linear", "FedLearn:Server:LrSchedule: --lr-schedule must be constant or cosine, got 'linear'.")]
     public async Task TheServerRefusesSettingsThatCannotWorkTogetherAtStartUp(string arguments, string expected)
     {
         using SampleProcess server = StartServer(FreePort.Next(), arguments.Split(' '));
