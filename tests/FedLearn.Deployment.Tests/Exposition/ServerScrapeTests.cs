@@ -83,7 +83,12 @@ public sealed class ServerScrapeTests
         Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
-    /// <summary>Polls /metrics until the server has counted a finished round, then returns a fresh scrape.</summary>
+    /// <summary>
+    /// Polls /metrics until the server has counted a finished round and published the privacy budget, then returns a
+    /// fresh scrape. The two are recorded at different points of a round's end (the round count by the server loop,
+    /// ε by the privacy observer after its accounting), so a scrape can fall between them; a server that never
+    /// publishes ε fails here at the deadline with the last scrape.
+    /// </summary>
     private static async Task<string> ScrapeAfterFirstRoundAsync(HttpClient http, Uri metricsUri, AppProcess server, AppProcess client)
     {
         var clock = Stopwatch.StartNew();
@@ -98,9 +103,10 @@ public sealed class ServerScrapeTests
             try
             {
                 last = await http.GetStringAsync(metricsUri);
-                if (FamiliesOf(last).Contains("fedlearn_round_count_total"))
+                string[] families = FamiliesOf(last);
+                if (families.Contains("fedlearn_round_count_total") && families.Contains("fedlearn_privacy_epsilon"))
                 {
-                    TestContext.Out.WriteLine($"first round counted after {clock.Elapsed.TotalSeconds:F1} s");
+                    TestContext.Out.WriteLine($"first round counted and its privacy budget published after {clock.Elapsed.TotalSeconds:F1} s");
                     return await http.GetStringAsync(metricsUri);
                 }
             }
@@ -112,7 +118,7 @@ public sealed class ServerScrapeTests
             await Task.Delay(500);
         }
 
-        Assert.Fail($"No finished round within {RoundDeadline.TotalSeconds} s. Last scrape:\n{last}\nserver:\n{server.Log}\nclient:\n{client.Log}");
+        Assert.Fail($"No finished round with its privacy budget published within {RoundDeadline.TotalSeconds} s. Last scrape:\n{last}\nserver:\n{server.Log}\nclient:\n{client.Log}");
         return last;
     }
 
