@@ -21,6 +21,11 @@ internal static class RatioReport
         "topk:0.01,entropy", "topk:0.01,q:8", "topk:0.01,q:8,entropy", "topk:0.01,q:4,entropy", "topk:0.001,q:8,entropy", "topk:0.5,q:8",
     ];
 
+    /// <summary>The table's two header lines.</summary>
+    internal const string TableHeader =
+        "| chain | bytes | ratio | index code | bits/index | bits/value | bound | % of bound | rel. L2 error |\n" +
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |";
+
     public static string Build(int n)
     {
         var text = new StringBuilder();
@@ -28,8 +33,7 @@ internal static class RatioReport
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"### {name}, n = {n:N0}");
             text.AppendLine();
-            text.AppendLine("| chain | bytes | ratio | index code | bits/index | bits/value | bound | % of bound | rel. L2 error |");
-            text.AppendLine("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+            text.AppendLine(TableHeader);
             foreach (string chain in ReportChains)
             {
                 text.AppendLine(Row(chain, vector));
@@ -44,10 +48,19 @@ internal static class RatioReport
     private static string Row(string chain, float[] x)
     {
         ICompressor compressor = CompressionPipelineBuilder.Parse(chain).Build();
-        PipelineSpec spec = ((CompressionPipeline)compressor).Spec;
         EncodedUpdatePayload payload = compressor.Compress(x, new CompressionContext("report", 1, 1, new ComponentState()));
-        byte[] bytes = payload.Bytes.ToArray();
-        float[] y = new float[x.Length];
+        return Row(chain, compressor, payload.Bytes.ToArray(), x.Length, x);
+    }
+
+    /// <summary>
+    /// One table row for a payload of <paramref name="length"/> elements that <paramref name="compressor"/> produced.
+    /// The relative error is measured against <paramref name="reference"/>, the vector the payload encodes; without
+    /// one (error feedback, whose encoded vector includes the carried residual) the column shows a dash.
+    /// </summary>
+    internal static string Row(string chain, ICompressor compressor, byte[] bytes, int length, float[]? reference)
+    {
+        PipelineSpec spec = ((CompressionPipeline)compressor).Spec;
+        float[] y = new float[length];
         compressor.Decompress(bytes, y);
 
         // Sections follow the 20-byte header and the 12-byte parameter block, each with a 4-byte length.
@@ -67,21 +80,27 @@ internal static class RatioReport
         }
 
         valueBytes += Section(bytes, ref position);
-        int k = spec.KeptCount(x.Length);
-        double ratio = 4.0 * x.Length / bytes.Length;
+        int k = spec.KeptCount(length);
+        double ratio = 4.0 * length / bytes.Length;
         int b = spec.Quantizer?.Bits ?? 32;
-        double rho = (double)k / x.Length;
+        double rho = (double)k / length;
         double bound = spec.TopK ? 32 / (rho * (b + Math.Log2(1 / rho) + 1.44)) : 32.0 / b;
-        double error = 0, norm = 0;
-        for (int i = 0; i < x.Length; i++)
+        string error = "–";
+        if (reference is not null)
         {
-            error += Math.Pow((double)y[i] - x[i], 2);
-            norm += (double)x[i] * x[i];
+            double squaredError = 0, norm = 0;
+            for (int i = 0; i < length; i++)
+            {
+                squaredError += Math.Pow((double)y[i] - reference[i], 2);
+                norm += (double)reference[i] * reference[i];
+            }
+
+            error = F(Math.Sqrt(squaredError / norm), "0.0000");
         }
 
         string indexBits = spec.TopK ? F(8.0 * indexBytes / k, "0.00") : "–";
         return string.Create(CultureInfo.InvariantCulture,
-            $"| `{chain}` | {bytes.Length:N0} | {F(ratio, "0.0")}× | {indexCode} | {indexBits} | {F(8.0 * valueBytes / k, "0.00")} | {F(bound, "0.0")}× | {F(100 * ratio / bound, "0.0")}% | {F(Math.Sqrt(error / norm), "0.0000")} |");
+            $"| `{chain}` | {bytes.Length:N0} | {F(ratio, "0.0")}× | {indexCode} | {indexBits} | {F(8.0 * valueBytes / k, "0.00")} | {F(bound, "0.0")}× | {F(100 * ratio / bound, "0.0")}% | {error} |");
     }
 
     private static int Section(byte[] bytes, ref int position)
