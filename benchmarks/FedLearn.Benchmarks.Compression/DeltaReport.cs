@@ -31,6 +31,7 @@ internal static class DeltaReport
     private const int Clients = 10;
     private const ulong Seed = 42;
     private const double LearningRate = 0.02;
+    private const double Momentum = 0.9;
 
     public static async Task<string> BuildAsync(int rounds, string? dataDirectory, CancellationToken cancellationToken)
     {
@@ -42,7 +43,7 @@ internal static class DeltaReport
             ClientCount = Clients,
             Seed = Seed,
         });
-        var options = new TorchTrainerOptions { Optimizer = TorchOptimizerKind.Sgd };
+        var options = new TorchTrainerOptions { Optimizer = TorchOptimizerKind.Sgd, Momentum = Momentum };
         ModelWeights global;
         using (torch.nn.Module<torch.Tensor, torch.Tensor> model = TorchModels.Create("cnn", Seed))
         {
@@ -59,7 +60,7 @@ internal static class DeltaReport
         var feedback = FeedbackChains.Select(chain => (Chain: chain, Compressor: CompressionPipelineBuilder.Parse(chain).Build(), State: new ComponentState())).ToArray();
         var feedbackRows = new string[FeedbackChains.Length];
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"CNN ({global.Length:N0} parameters), {Clients} IID clients, SGD momentum 0.9, lr {LearningRate}, 1 local epoch, batch 32, seed {Seed}; update of client-0.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"CNN ({global.Length:N0} parameters), {Clients} IID clients, SGD momentum {Momentum}, lr {LearningRate}, 1 local epoch, batch 32, seed {Seed}; update of client-0.");
         text.AppendLine();
         var aggregator = new FederatedAveraging();
         for (int round = 1; round <= rounds; round++)
