@@ -70,7 +70,12 @@ internal static class RatioReport
         if (spec.TopK)
         {
             // The index section's first byte is its coding; the Rice parameter is the second byte of the parameter block.
-            indexCode = bytes[position + 4] == 0 ? string.Create(CultureInfo.InvariantCulture, $"gaps, r = {bytes[21]}") : "bitmap";
+            indexCode = bytes[position + 4] switch
+            {
+                0 => string.Create(CultureInfo.InvariantCulture, $"gaps, r = {bytes[21]}"),
+                2 => string.Create(CultureInfo.InvariantCulture, $"gaps, r per 16 (first {bytes[21]})"),
+                _ => "bitmap",
+            };
             indexBytes = Section(bytes, ref position);
         }
 
@@ -99,8 +104,11 @@ internal static class RatioReport
         }
 
         string indexBits = spec.TopK ? F(8.0 * indexBytes / k, "0.00") : "–";
+
+        // The flag field (parameter-block bytes 2–3): values packed plainly because rANS would not have been smaller.
+        string packed = spec.EntropyCodesValues && BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(22)) == 1 ? " (packed)" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"| `{chain}` | {bytes.Length:N0} | {F(ratio, "0.0")}× | {indexCode} | {indexBits} | {F(8.0 * valueBytes / k, "0.00")} | {F(bound, "0.0")}× | {F(100 * ratio / bound, "0.0")}% | {error} |");
+            $"| `{chain}` | {bytes.Length:N0} | {F(ratio, "0.0")}× | {indexCode} | {indexBits} | {F(8.0 * valueBytes / k, "0.00")}{packed} | {F(bound, "0.0")}× | {F(100 * ratio / bound, "0.0")}% | {error} |");
     }
 
     private static int Section(byte[] bytes, ref int position)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using FedLearn.Compression.Entropy;
@@ -157,7 +158,7 @@ internal sealed partial class CompressionPipeline
             var writer = new ByteWriter(buffer, WireHeader.Size);
             writer.WriteByte((byte)(quantizer?.Bits ?? 0));
             writer.WriteByte((byte)indexPlan.RiceParameter);
-            writer.WriteUInt16(0);
+            writer.WriteUInt16(0); // flags, set below if the values end up packed plainly
             writer.WriteUInt32((uint)m);
             writer.WriteUInt32((uint)(quantizer?.ChunkSize ?? 0));
 
@@ -188,9 +189,18 @@ internal sealed partial class CompressionPipeline
 
                 WriteSectionLength(ref writer, scaleWriter.Position - 4);
 
-                int valueLength = _spec.EntropyCodesValues
-                    ? RansCodec.Encode(codes, qs.Bits, writer.Rest[4..])
-                    : BitPacking.Pack(codes, qs.Bits, writer.Rest[4..]);
+                long packedLength = BitPacking.PackedLength(m, qs.Bits);
+                int valueLength = _spec.EntropyCodesValues ? RansCodec.Encode(codes, qs.Bits, writer.Rest[4..]) : -1;
+                if (valueLength < 0 || valueLength >= packedLength)
+                {
+                    // rANS did not pay for its frequency table: the same codes packed plainly, flagged for the decoder.
+                    valueLength = BitPacking.Pack(codes, qs.Bits, writer.Rest[4..]);
+                    if (_spec.EntropyCodesValues)
+                    {
+                        BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(FlagOffset), PackedValuesFlag);
+                    }
+                }
+
                 WriteSectionLength(ref writer, valueLength);
             }
             else

@@ -13,7 +13,7 @@ internal sealed partial class CompressionPipeline
     /// <inheritdoc />
     public void Decompress(ReadOnlySpan<byte> payload, Span<float> destination)
     {
-        ReadOnlySpan<byte> body = WireHeader.Read(payload, _spec.MaxElementCount, destination.Length, out ushort chainId, out int n);
+        ReadOnlySpan<byte> body = WireHeader.Read(payload, _spec.MaxElementCount, destination.Length, out ushort version, out ushort chainId, out int n);
         if ((chainId & PipelineSpec.StructuralMask) != (_spec.ChainId & PipelineSpec.StructuralMask))
         {
             throw new FedLearnFormatException($"The payload was encoded by codec chain {PipelineSpec.DescribeChainId(chainId)} but this decoder is '{Name}', chain {PipelineSpec.DescribeChainId(_spec.ChainId)}.");
@@ -23,7 +23,7 @@ internal sealed partial class CompressionPipeline
         var reader = new ByteReader(body);
         int bits = reader.ReadByte("quantization bits");
         int rice = reader.ReadByte("Rice parameter");
-        ushort reserved = reader.ReadUInt16("reserved field");
+        ushort flags = reader.ReadUInt16("flag field");
         uint keptCount = reader.ReadUInt32("kept count");
         uint chunkSize = reader.ReadUInt32("chunk size");
         if (bits != (configured?.Bits ?? 0))
@@ -31,10 +31,23 @@ internal sealed partial class CompressionPipeline
             throw new FedLearnFormatException($"The payload announces {bits}-bit values but its chain id says {configured?.Bits ?? 0}.");
         }
 
-        if (reserved != 0)
+        if (version == WireHeader.PreviousVersion && flags != 0)
         {
-            throw new FedLearnFormatException($"The reserved field is 0x{reserved:X4}; it must be zero in format version {WireHeader.Version}.");
+            throw new FedLearnFormatException($"The reserved field is 0x{flags:X4}; it must be zero in format version {WireHeader.PreviousVersion}.");
         }
+
+        if ((flags & ~PackedValuesFlag) != 0)
+        {
+            throw new FedLearnFormatException($"The flag field is 0x{flags:X4}; format version {WireHeader.Version} defines only 0x{PackedValuesFlag:X4} (values packed plainly).");
+        }
+
+        bool packedValues = (flags & PackedValuesFlag) != 0;
+        if (packedValues && !(_spec.EntropyCodesValues && configured is not null))
+        {
+            throw new FedLearnFormatException("The flag field says the values are packed plainly instead of rANS-coded, but this chain does not entropy-code its values.");
+        }
+
+        bool rans = _spec.EntropyCodesValues && !packedValues;
 
         if (_spec.TopK ? keptCount > (uint)n : keptCount != (uint)n)
         {
@@ -61,7 +74,8 @@ internal sealed partial class CompressionPipeline
         reader.EnsureConsumed();
 
         int m = (int)keptCount;
-        CheckFixedSectionLengths(m, n, rice, chunkSize, indexSection, scaleSection, valueSection);
+        bool allowBlocks = version >= WireHeader.Version;
+        CheckFixedSectionLengths(m, n, rice, chunkSize, rans, allowBlocks, indexSection, scaleSection, valueSection);
 
         float[]? valueRent = null;
         int[]? indexRent = null;
@@ -76,7 +90,7 @@ internal sealed partial class CompressionPipeline
 
             if (configured is QuantizerSpec q)
             {
-                DecodeQuantized(q with { ChunkSize = (int)chunkSize }, scaleSection, valueSection, values);
+                DecodeQuantized(q with { ChunkSize = (int)chunkSize }, rans, scaleSection, valueSection, values);
             }
             else
             {
@@ -94,7 +108,7 @@ internal sealed partial class CompressionPipeline
             {
                 indexRent = ArrayPool<int>.Shared.Rent(m);
                 Span<int> indices = indexRent.AsSpan(0, m);
-                IndexSection.Decode(indexSection, rice, n, indices);
+                IndexSection.Decode(indexSection, rice, n, indices, allowBlocks);
 
                 // Clear a block, then place the kept values that fall in it while it is in the cache.
                 int j = 0;
@@ -123,18 +137,18 @@ internal sealed partial class CompressionPipeline
         }
     }
 
-    private void CheckFixedSectionLengths(int m, int n, int rice, uint chunkSize, ReadOnlySpan<byte> indexSection, ReadOnlySpan<byte> scaleSection, ReadOnlySpan<byte> valueSection)
+    private void CheckFixedSectionLengths(int m, int n, int rice, uint chunkSize, bool rans, bool allowBlocks, ReadOnlySpan<byte> indexSection, ReadOnlySpan<byte> scaleSection, ReadOnlySpan<byte> valueSection)
     {
         QuantizerSpec? q = _spec.Quantizer;
         if (_spec.TopK)
         {
-            IndexSection.CheckLayout(indexSection, rice, m, n);
+            IndexSection.CheckLayout(indexSection, rice, m, n, allowBlocks);
         }
 
         if (q is QuantizerSpec qs)
         {
             Expect("scale", scaleSection.Length, QuantizerSpec.ChunkCount(m, chunkSize) * qs.ScaleBytes);
-            if (!_spec.EntropyCodesValues)
+            if (!rans)
             {
                 Expect("value", valueSection.Length, BitPacking.PackedLength(m, qs.Bits));
             }
@@ -153,7 +167,7 @@ internal sealed partial class CompressionPipeline
         }
     }
 
-    private void DecodeQuantized(QuantizerSpec q, ReadOnlySpan<byte> scaleSection, ReadOnlySpan<byte> valueSection, Span<float> values)
+    private static void DecodeQuantized(QuantizerSpec q, bool rans, ReadOnlySpan<byte> scaleSection, ReadOnlySpan<byte> valueSection, Span<float> values)
     {
         int m = values.Length;
         int chunkCount = q.ChunkCount(m);
@@ -164,7 +178,7 @@ internal sealed partial class CompressionPipeline
             Span<double> scales = scaleRent.AsSpan(0, 2 * chunkCount);
             ReadScales(q.Scheme, scaleSection, scales);
             Span<uint> codes = codeRent.AsSpan(0, m);
-            if (_spec.EntropyCodesValues)
+            if (rans)
             {
                 RansCodec.Decode(valueSection, q.Bits, codes);
             }

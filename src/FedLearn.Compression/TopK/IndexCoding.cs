@@ -8,4 +8,11 @@ internal enum IndexCoding : byte
 
     /// <summary>One bit per element, least-significant bit first, set where a value is kept.</summary>
     Bitmap = 1,
+
+    /// <summary>
+    /// Gaps between ascending positions, Golomb–Rice coded with a parameter per block of
+    /// <see cref="Entropy.BlockRice.BlockLength"/> gaps (the first in the parameter block, later ones as changes in
+    /// the section). Since format version 3.
+    /// </summary>
+    BlockRiceGaps = 2,
 }

@@ -5,13 +5,17 @@ using FedLearn.Compression.Entropy;
 namespace FedLearn.Compression.TopK;
 
 /// <summary>
-/// The index section of a top-k payload: one coding byte (<see cref="IndexCoding"/>), then either the Golomb–Rice
-/// code of the gaps between the ascending kept positions or a bitmap of ⌈n/8⌉ bytes. The encoder takes whichever is
-/// fewer bytes, the bitmap on a tie. At density ρ the gaps cost about H(ρ)/ρ bits per kept position (4.7 at 10%, 8.1
-/// at 1%) against 1/ρ for the bitmap, so sparse selections use gaps. The bitmap is never fewer bits than the best
-/// Rice code (with parameter 0 the gap code is the bitmap cut after the last kept position), so it is chosen only
-/// when dense selections reach the end of the vector and both round to the same bytes; it then decodes a 64-bit word
-/// at a time instead of one unary run per position. Stateless and thread-safe; buffers belong to the caller.
+/// The index section of a top-k payload: one coding byte (<see cref="IndexCoding"/>), then the Golomb–Rice code of the
+/// gaps between the ascending kept positions with one parameter, the same with a parameter per block of
+/// <see cref="BlockRice.BlockLength"/> gaps, or a bitmap of ⌈n/8⌉ bytes. The encoder takes whichever is fewest bytes:
+/// the bitmap on a tie, one parameter on a tie between the gap codes. At density ρ the gaps cost about
+/// H(ρ)/ρ bits per kept position (4.7 at 10%, 8.1 at 1%) against 1/ρ for the bitmap, so sparse selections use gaps.
+/// Positions spread at random code best with one parameter (a parameter per block spends about 0.05 bits per
+/// position more); the clustered positions of real model updates code far better with blocks. The bitmap is never
+/// fewer bits than the best single-parameter code (with parameter 0 the gap code is the bitmap cut after the last kept
+/// position), so it is chosen only when dense selections reach the end of the vector and both round to the same
+/// bytes; it then decodes a 64-bit word at a time instead of one unary run per position. Stateless and thread-safe;
+/// buffers belong to the caller.
 /// </summary>
 internal static class IndexSection
 {
@@ -20,9 +24,15 @@ internal static class IndexSection
     {
         int rice = GolombRice.ChooseParameter(indices, out long bits);
         long gapBytes = (bits + 7) / 8;
+        long blockBytes = (BlockRice.Cost(indices, out int firstRice) + 7) / 8;
         long bitmapBytes = BitmapLength(elementCount);
-        return bitmapBytes <= gapBytes
-            ? new IndexSectionPlan(IndexCoding.Bitmap, 0, 1 + bitmapBytes)
+        if (bitmapBytes <= Math.Min(gapBytes, blockBytes))
+        {
+            return new IndexSectionPlan(IndexCoding.Bitmap, 0, 1 + bitmapBytes);
+        }
+
+        return blockBytes < gapBytes
+            ? new IndexSectionPlan(IndexCoding.BlockRiceGaps, firstRice, 1 + blockBytes)
             : new IndexSectionPlan(IndexCoding.RiceGaps, rice, 1 + gapBytes);
     }
 
@@ -36,6 +46,11 @@ internal static class IndexSection
         if (plan.Coding == IndexCoding.RiceGaps)
         {
             return 1 + GolombRice.Encode(indices, plan.RiceParameter, destination[1..]);
+        }
+
+        if (plan.Coding == IndexCoding.BlockRiceGaps)
+        {
+            return 1 + BlockRice.Encode(indices, destination[1..]);
         }
 
         int length = (int)BitmapLength(elementCount);
@@ -52,9 +67,10 @@ internal static class IndexSection
     /// <summary>
     /// Checks what can be checked without decoding: the coding byte, the Rice parameter against the coding, and the
     /// section length against <paramref name="keptCount"/> and <paramref name="elementCount"/>. Called before any
-    /// scratch is rented.
+    /// scratch is rented. Per-block parameters (<see cref="IndexCoding.BlockRiceGaps"/>) exist from format version 3
+    /// on; <paramref name="allowBlocks"/> is false for older payloads.
     /// </summary>
-    public static IndexCoding CheckLayout(ReadOnlySpan<byte> section, int riceParameter, int keptCount, int elementCount)
+    public static IndexCoding CheckLayout(ReadOnlySpan<byte> section, int riceParameter, int keptCount, int elementCount, bool allowBlocks = true)
     {
         if (section.IsEmpty)
         {
@@ -90,8 +106,23 @@ internal static class IndexSection
                 }
 
                 break;
+            case IndexCoding.BlockRiceGaps when allowBlocks:
+                if (riceParameter > GolombRice.MaxParameter)
+                {
+                    throw new FedLearnFormatException($"The first block's Rice parameter is {riceParameter}; the format allows at most {GolombRice.MaxParameter}.");
+                }
+
+                // Each code takes at least one bit.
+                if (keptCount > (section.Length - 1L) * 8)
+                {
+                    throw new FedLearnFormatException($"The index section has {section.Length - 1} bytes of block gap code, too few for {keptCount} positions.");
+                }
+
+                break;
+            case IndexCoding.BlockRiceGaps:
+                throw new FedLearnFormatException("The index section has coding byte 2 (Rice-coded gaps in blocks), which format version 2 does not have; only version 3 payloads may use it.");
             default:
-                throw new FedLearnFormatException($"The index section has coding byte {section[0]}; this decoder knows 0 (Rice-coded gaps) and 1 (bitmap).");
+                throw new FedLearnFormatException($"The index section has coding byte {section[0]}; this decoder knows 0 (Rice-coded gaps), 1 (bitmap) and 2 (Rice-coded gaps in blocks).");
         }
 
         return coding;
@@ -102,12 +133,18 @@ internal static class IndexSection
     /// from a section that passed <see cref="CheckLayout"/>. A bitmap must have exactly that many bits set and no bit
     /// at or beyond <paramref name="elementCount"/>.
     /// </summary>
-    public static void Decode(ReadOnlySpan<byte> section, int riceParameter, int elementCount, Span<int> destination)
+    public static void Decode(ReadOnlySpan<byte> section, int riceParameter, int elementCount, Span<int> destination, bool allowBlocks = true)
     {
-        IndexCoding coding = CheckLayout(section, riceParameter, destination.Length, elementCount);
+        IndexCoding coding = CheckLayout(section, riceParameter, destination.Length, elementCount, allowBlocks);
         if (coding == IndexCoding.RiceGaps)
         {
             GolombRice.Decode(section[1..], riceParameter, elementCount, destination);
+            return;
+        }
+
+        if (coding == IndexCoding.BlockRiceGaps)
+        {
+            BlockRice.Decode(section[1..], riceParameter, elementCount, destination);
             return;
         }
 

@@ -16,11 +16,17 @@ internal static class WireHeader
     public const uint Magic = 0x5A434C46u;
 
     /// <summary>
-    /// The only format version this build reads and writes. Version 2 starts the top-k index section with a coding
-    /// byte (Rice-coded gaps or a bitmap, for every chain); version 1 packed indices raw unless the chain had entropy
-    /// coding, and is rejected with a message saying so rather than read two layouts.
+    /// The format version this build writes. Version 3 adds two choices the encoder makes per payload: Rice-coded gaps
+    /// with a parameter per block of positions (index coding byte 2), and plain packed codes in place of rANS when the
+    /// rANS section, frequency table included, would not be smaller (a flag in the parameter block's former reserved
+    /// field). This build also reads version 2, which is version 3 without either choice. Version 2 started the top-k
+    /// index section with a coding byte (Rice-coded gaps or a bitmap, for every chain); version 1 packed indices raw
+    /// unless the chain had entropy coding, and is rejected with a message saying so rather than read another layout.
     /// </summary>
-    public const ushort Version = 2;
+    public const ushort Version = 3;
+
+    /// <summary>The previous format version, still read: version 3 without per-block Rice parameters or value flags.</summary>
+    public const ushort PreviousVersion = 2;
 
     /// <summary>The format version before the compact index section, named in the message that rejects it.</summary>
     public const ushort RawIndexVersion = 1;
@@ -45,9 +51,10 @@ internal static class WireHeader
 
     /// <summary>
     /// Checks the header in this order: size, magic, version, body length, element count (against the maximum and
-    /// the destination), checksum, chain. Returns the body.
+    /// the destination), checksum, chain. Returns the body; <paramref name="version"/> is <see cref="Version"/> or
+    /// <see cref="PreviousVersion"/>.
     /// </summary>
-    public static ReadOnlySpan<byte> Read(ReadOnlySpan<byte> payload, int maxElementCount, int destinationLength, out ushort chainId, out int elementCount)
+    public static ReadOnlySpan<byte> Read(ReadOnlySpan<byte> payload, int maxElementCount, int destinationLength, out ushort version, out ushort chainId, out int elementCount)
     {
         if (payload.Length < Size)
         {
@@ -60,15 +67,15 @@ internal static class WireHeader
             throw new FedLearnFormatException($"The payload does not start with the FedLearn compression magic (found 0x{magic:X8}, expected 0x{Magic:X8}).");
         }
 
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(payload[4..]);
+        version = BinaryPrimitives.ReadUInt16LittleEndian(payload[4..]);
         if (version == RawIndexVersion)
         {
-            throw new FedLearnFormatException($"The payload has format version {version}, whose top-k index section (raw packed positions) this decoder no longer reads; it reads version {Version}. Encode the update again with this version of FedLearn.Compression.");
+            throw new FedLearnFormatException($"The payload has format version {version}, whose top-k index section (raw packed positions) this decoder no longer reads; it reads versions {PreviousVersion} and {Version}. Encode the update again with this version of FedLearn.Compression.");
         }
 
-        if (version != Version)
+        if (version is not (Version or PreviousVersion))
         {
-            throw new FedLearnFormatException($"The payload has format version {version}; this decoder reads version {Version}.");
+            throw new FedLearnFormatException($"The payload has format version {version}; this decoder reads versions {PreviousVersion} and {Version}.");
         }
 
         chainId = BinaryPrimitives.ReadUInt16LittleEndian(payload[6..]);

@@ -5,12 +5,13 @@ namespace FedLearn.Compression.Tests.Support;
 
 /// <summary>
 /// FsCheck generators of finite float vectors that stress codecs: Gaussian at scales from 1e-3 to 1e3, all zeros,
-/// subnormals, values near float.MaxValue, heavy tails (ratio of Gaussians), many ties, and a per-element mixture
-/// of all of them. Lengths are mostly 0..300, sometimes 1000..20000.
+/// subnormals, values near float.MaxValue, heavy tails (ratio of Gaussians), many ties, layers (runs of Gaussians whose
+/// scales differ by up to four orders of magnitude, as in a model update, so top-k positions cluster), and a
+/// per-element mixture of the others. Lengths are mostly 0..300, sometimes 1000..20000.
 /// </summary>
 public static class VectorArbitraries
 {
-    public static readonly string[] Kinds = ["gaussian", "zeros", "subnormal", "huge", "heavy-tailed", "ties", "mixture"];
+    public static readonly string[] Kinds = ["gaussian", "zeros", "subnormal", "huge", "heavy-tailed", "ties", "layered", "mixture"];
 
     public static Arbitrary<TestVector> Vectors() =>
         (from length in Gen.Frequency((8, Gen.Choose(0, 300)), (1, Gen.Choose(1000, 20000)))
@@ -23,6 +24,23 @@ public static class VectorArbitraries
         var random = new DeterministicRandom(seed);
         float[] values = new float[length];
         double scale = Math.Pow(10, (random.NextDouble() * 6) - 3);
+        if (kind == "layered")
+        {
+            for (int start = 0; start < length;)
+            {
+                int end = Math.Min(length, start + 1 + random.NextInt(Math.Max(1, length / 3)));
+                double layerScale = scale * Math.Pow(10, (random.NextDouble() * 4) - 2);
+                for (int i = start; i < end; i++)
+                {
+                    values[i] = (float)(random.NextGaussian() * layerScale);
+                }
+
+                start = end;
+            }
+
+            return new TestVector(values, kind, seed);
+        }
+
         for (int i = 0; i < length; i++)
         {
             string k = kind == "mixture" ? Kinds[random.NextInt(Kinds.Length - 1)] : kind;
@@ -34,7 +52,7 @@ public static class VectorArbitraries
 
     private static float Draw(string kind, DeterministicRandom random, double scale) => kind switch
     {
-        "gaussian" => (float)(random.NextGaussian() * scale),
+        "gaussian" or "layered" => (float)(random.NextGaussian() * scale),
         "zeros" => 0f,
         "subnormal" => float.Epsilon * (random.NextInt(2001) - 1000),
         "huge" => (float)((random.NextDouble() - 0.5) * 2 * float.MaxValue),

@@ -12,7 +12,7 @@ public sealed class IndexSectionTests
     private static readonly int[] DenseTwelve = [0, 1, 2, 3, 5, 6, 8, 9, 10, 11];
 
     [FsCheck.NUnit.Property(MaxTest = 300)]
-    public Property Any_ascending_positions_round_trip_in_no_more_bytes_than_either_coding(int seed, byte densityByte, bool clustered)
+    public Property Any_ascending_positions_round_trip_in_no_more_bytes_than_any_coding(int seed, byte densityByte, bool clustered)
     {
         int n = (int)((uint)seed % 5000);
         var random = new DeterministicRandom((ulong)seed);
@@ -25,10 +25,11 @@ public sealed class IndexSectionTests
         IndexSectionPlan plan = IndexSection.Plan(indices, n);
         int[] decoded = RoundTrip(indices, n, plan, out int length);
         GolombRice.ChooseParameter(indices, out long gapBits);
+        long blockBits = BlockRice.Cost(indices, out _);
         long bitmapBytes = (n + 7) / 8;
-        bool smallest = plan.Length == 1 + Math.Min(bitmapBytes, (gapBits + 7) / 8);
+        bool smallest = plan.Length == 1 + Math.Min(bitmapBytes, Math.Min((gapBits + 7) / 8, (blockBits + 7) / 8));
         return (length == plan.Length && smallest && decoded.SequenceEqual(indices))
-            .Label($"n={n} k={indices.Length} {plan} gap bits {gapBits}");
+            .Label($"n={n} k={indices.Length} {plan} gap bits {gapBits} block bits {blockBits}");
     }
 
     [TestCase(0.001)]
@@ -78,6 +79,71 @@ public sealed class IndexSectionTests
     }
 
     [Test]
+    public void Clustered_positions_are_sent_with_a_rice_parameter_per_block_in_far_fewer_bytes()
+    {
+        // Like a model update: one small layer where half the values are kept, a large one where 0.05% are.
+        const int n = 400_000;
+        var random = new DeterministicRandom(6);
+        int[] indices =
+        [
+            .. Enumerable.Range(0, 4_000).Where(_ => random.NextDouble() < 0.5),
+            .. Enumerable.Range(4_000, n - 4_000).Where(_ => random.NextDouble() < 0.0005),
+        ];
+        IndexSectionPlan plan = IndexSection.Plan(indices, n);
+        GolombRice.ChooseParameter(indices, out long singleBits);
+
+        Assert.That(plan.Coding, Is.EqualTo(IndexCoding.BlockRiceGaps));
+        Assert.That(plan.Length, Is.EqualTo(1 + ((BlockRice.Cost(indices, out int first) + 7) / 8)));
+        Assert.That(plan.RiceParameter, Is.EqualTo(first).And.EqualTo(0), "the dense layer comes first and codes best with parameter 0");
+        Assert.That(plan.Length * 8.0 / indices.Length, Is.LessThan(0.75 * singleBits / indices.Length), "blocks save at least a quarter of the bits of one parameter");
+        Assert.That(RoundTrip(indices, n, plan, out _), Is.EqualTo(indices));
+    }
+
+    [Test]
+    public void Positions_spread_at_random_keep_one_parameter()
+    {
+        const int n = 1_000_000;
+        int[] indices = RandomPositions(n, 0.01, seed: 7);
+        GolombRice.ChooseParameter(indices, out long singleBits);
+        long blockBits = BlockRice.Cost(indices, out _);
+
+        Assert.That(IndexSection.Plan(indices, n).Coding, Is.EqualTo(IndexCoding.RiceGaps));
+        Assert.That(blockBits, Is.GreaterThan(singleBits), "per-block parameters cost more than they save on a geometric source");
+        Assert.That((blockBits - singleBits) / (double)indices.Length, Is.LessThan(0.1), "but less than 0.1 bits per position more");
+    }
+
+    [Test]
+    public void Block_coded_sections_are_refused_in_a_version_two_payload()
+    {
+        byte[] section = Encode([0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584, 4181, 6765, 10946], 20_000);
+        Assert.That(section[0], Is.EqualTo((byte)IndexCoding.BlockRiceGaps), "Fibonacci gaps grow, so blocks pay");
+        var ex = Assert.Throws<FedLearnFormatException>(() => IndexSection.Decode(section, 0, 20_000, new int[21], allowBlocks: false));
+        Assert.That(ex!.Message, Does.Contain("coding byte 2").And.Contain("version 2 does not have"));
+    }
+
+    [Test]
+    public void Bad_block_codes_are_rejected_naming_what_is_wrong()
+    {
+        int[] indices = [.. Enumerable.Range(0, 16), .. Enumerable.Range(1, 16).Select(i => 16 + (i * 4096))];
+        byte[] section = Encode(indices, 100_000);
+        Assert.That(section[0], Is.EqualTo((byte)IndexCoding.BlockRiceGaps));
+
+        AssertRejected(section, 31, 100_000, new int[32], "first block's Rice parameter is 31");
+        AssertRejected(section, 0, 100_000, new int[33], "ends early");
+        AssertRejected([.. section, 0], 0, 100_000, new int[32], "content ends after");
+        AssertRejected(section, 0, 60_000, new int[32], "beyond the 60000 elements");
+        AssertRejected([(byte)IndexCoding.BlockRiceGaps, 0x01], 0, 100_000, new int[9], "too few for 9 positions");
+
+        // Sixteen one-bit codes at parameter 0, then a change of parameter coded as 59 zeros and a one: −30, below 0.
+        byte[] negative = new byte[12];
+        negative[0] = (byte)IndexCoding.BlockRiceGaps;
+        negative[1] = 0xFF;
+        negative[2] = 0xFF;
+        negative[3 + (59 / 8)] |= (byte)(1 << (59 % 8));
+        AssertRejected(negative, 0, 100_000, new int[17], "changes the Rice parameter from 0 to -30");
+    }
+
+    [Test]
     public void A_bitmap_with_more_or_fewer_bits_than_the_kept_count_is_rejected()
     {
         byte[] section = Encode(DenseTwelve, 12);
@@ -99,7 +165,7 @@ public sealed class IndexSectionTests
     {
         byte[] bitmap = Encode(DenseTwelve, 12);
         AssertRejected([], 0, 12, new int[10], "index section is empty");
-        AssertRejected([7, .. bitmap[1..]], 0, 12, new int[10], "coding byte 7");
+        AssertRejected([7, .. bitmap[1..]], 0, 12, new int[10], "coding byte 7; this decoder knows 0 (Rice-coded gaps), 1 (bitmap) and 2");
         AssertRejected(bitmap, 2, 12, new int[10], "Rice parameter is 2 but the index section is a bitmap");
         AssertRejected([.. bitmap, 0], 0, 12, new int[10], "need exactly 3");
         AssertRejected([(byte)IndexCoding.RiceGaps, 0xFF], 3, 1_000_000, new int[10], "too few for 10 positions");
@@ -128,6 +194,30 @@ public sealed class IndexSectionTests
         int[] decoded = new int[indices.Length];
         IndexSection.Decode(section.AsSpan(0, length), plan.RiceParameter, n, decoded);
         return decoded;
+    }
+
+    [FsCheck.NUnit.Property(MaxTest = 200)]
+    public Property Block_coding_round_trips_in_exactly_the_bytes_its_cost_says(int seed, byte densityByte, byte layers)
+    {
+        // Runs of different densities, so the per-block parameters change up and down.
+        var random = new DeterministicRandom((ulong)seed);
+        int n = 1 + (int)((uint)seed % 50_000);
+        var indices = new List<int>();
+        int runs = 1 + (layers % 6);
+        for (int run = 0; run < runs; run++)
+        {
+            int start = run * n / runs, end = (run + 1) * n / runs;
+            double density = Math.Pow((densityByte + 1) / 256.0, 1 + random.NextInt(4));
+            indices.AddRange(Enumerable.Range(start, end - start).Where(_ => random.NextDouble() < density));
+        }
+
+        int[] kept = [.. indices];
+        long bits = BlockRice.Cost(kept, out int first);
+        byte[] section = Enumerable.Repeat((byte)0x5A, (int)((bits + 7) / 8)).ToArray();
+        int length = BlockRice.Encode(kept, section);
+        int[] decoded = new int[kept.Length];
+        BlockRice.Decode(section.AsSpan(0, length), first, n, decoded);
+        return (length == section.Length && decoded.SequenceEqual(kept)).Label($"n={n} k={kept.Length} bits={bits} length={length}");
     }
 
     private static void AssertRejected(byte[] section, int rice, int n, int[] destination, string expected)

@@ -16,6 +16,7 @@ public sealed class DecoderFuzzTests
     [
         "none", "q:3", "q:8,entropy", "qsgd:4", "sign,entropy", "topk:0.1", "topk:0.2,q:5", "topk:0.1,q:8,entropy",
         "topk:0.05,qsgd:6,entropy", "topk:0.1,entropy", "topk:0.1,q:12,entropy", "topk:0.8,q:4", "topk:0.6,entropy",
+        "topk:0.01,q:8,entropy", "topk:0.02,q:2,entropy",
     ];
 
     [Test]

@@ -1,0 +1,181 @@
+using FedLearn.Compression.Wire;
+
+namespace FedLearn.Compression.Entropy;
+
+/// <summary>
+/// Golomb–Rice coding of sorted positions as gaps with a parameter per block of <see cref="BlockLength"/> gaps, for
+/// positions whose density changes along the vector. The kept positions of a real model update cluster: a layer whose
+/// weights moved a lot holds many of them, close together, and a layer that barely moved holds few, far apart. One
+/// parameter for the whole vector fits neither (on the CNN's top 0.1% it spends 11.9 bits per position where a
+/// parameter per 16 positions spends 6.3). The first block's parameter travels in the payload's parameter block;
+/// every later block starts with the change of parameter from the block before, zigzag-mapped (0, −1, +1, −2, … to
+/// 0, 1, 2, 3, …) and sent in unary, which is one bit while the density holds still. Each block's parameter is the
+/// cheapest of the three next to the estimate from its mean gap. Stateless and thread-safe.
+/// </summary>
+internal static class BlockRice
+{
+    /// <summary>Gaps per block: each block carries its own parameter.</summary>
+    public const int BlockLength = 16;
+
+    /// <summary>The zigzag code of the largest parameter change the format allows (from 0 to 30 or back).</summary>
+    private const int MaxChangeCode = 2 * GolombRice.MaxParameter;
+
+    /// <summary>The exact cost in bits of coding <paramref name="indices"/> (strictly ascending), and the first block's parameter.</summary>
+    public static long Cost(ReadOnlySpan<int> indices, out int firstParameter)
+    {
+        firstParameter = 0;
+        long bits = 0;
+        int previousParameter = 0;
+        int previousIndex = -1;
+        for (int start = 0; start < indices.Length; start += BlockLength)
+        {
+            ReadOnlySpan<int> block = indices.Slice(start, Math.Min(BlockLength, indices.Length - start));
+            int r = Choose(block, previousIndex, out long blockBits);
+            if (start == 0)
+            {
+                firstParameter = r;
+            }
+            else
+            {
+                bits += ChangeCode(r - previousParameter) + 1;
+            }
+
+            bits += blockBits;
+            previousParameter = r;
+            previousIndex = block[^1];
+        }
+
+        return bits;
+    }
+
+    /// <summary>
+    /// Writes the code of <paramref name="indices"/> into <paramref name="destination"/>, which must hold
+    /// ⌈<see cref="Cost"/> / 8⌉ bytes, and returns the bytes used.
+    /// </summary>
+    public static int Encode(ReadOnlySpan<int> indices, Span<byte> destination)
+    {
+        var writer = new BitWriter(destination);
+        int previousParameter = 0;
+        int previousIndex = -1;
+        for (int start = 0; start < indices.Length; start += BlockLength)
+        {
+            ReadOnlySpan<int> block = indices.Slice(start, Math.Min(BlockLength, indices.Length - start));
+            int r = Choose(block, previousIndex, out _);
+            if (start > 0)
+            {
+                writer.WriteUnary(ChangeCode(r - previousParameter));
+            }
+
+            uint lowMask = (uint)((1UL << r) - 1);
+            foreach (int index in block)
+            {
+                uint gap = (uint)(index - previousIndex - 1);
+                int quotient = (int)(gap >> r);
+                if (quotient + r < 32)
+                {
+                    writer.Write((1u << quotient) | ((gap & lowMask) << (quotient + 1)), quotient + 1 + r);
+                }
+                else
+                {
+                    writer.WriteUnary(quotient);
+                    writer.Write(gap & lowMask, r);
+                }
+
+                previousIndex = index;
+            }
+
+            previousParameter = r;
+        }
+
+        return writer.Flush();
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="destination"/>.Length positions, each checked to lie below <paramref name="elementCount"/>,
+    /// starting with parameter <paramref name="firstParameter"/>; every parameter change is checked to stay within the
+    /// format's range, and the section must hold nothing after the last code.
+    /// </summary>
+    public static void Decode(ReadOnlySpan<byte> source, int firstParameter, int elementCount, Span<int> destination)
+    {
+        if (firstParameter > GolombRice.MaxParameter)
+        {
+            throw new FedLearnFormatException($"The Rice parameter is {firstParameter}; the format allows at most {GolombRice.MaxParameter}.");
+        }
+
+        // Each code takes at least one bit, so the section length bounds the count before any work is done.
+        if (destination.Length > (long)source.Length * 8)
+        {
+            throw new FedLearnFormatException($"The index section has {source.Length} bytes, too few for {destination.Length} positions.");
+        }
+
+        var reader = new BitReader(source, "index");
+        int r = firstParameter;
+        long previous = -1;
+        for (int j = 0; j < destination.Length; j++)
+        {
+            if (j > 0 && j % BlockLength == 0)
+            {
+                int code = reader.ReadUnary(MaxChangeCode);
+                int next = r + ((code & 1) == 0 ? code >> 1 : -((code + 1) >> 1));
+                if (next is < 0 or > GolombRice.MaxParameter)
+                {
+                    throw new FedLearnFormatException($"Block {j / BlockLength} of the index section changes the Rice parameter from {r} to {next}; it must stay between 0 and {GolombRice.MaxParameter}.");
+                }
+
+                r = next;
+            }
+
+            long remaining = elementCount - previous - 1;
+            long quotient = reader.ReadUnary(remaining >> r);
+            long index = previous + 1 + ((quotient << r) | reader.Read(r));
+            if (index >= elementCount)
+            {
+                throw new FedLearnFormatException($"Position {j} of the index section decodes to {index}, beyond the {elementCount} elements.");
+            }
+
+            destination[j] = (int)index;
+            previous = index;
+        }
+
+        reader.EnsureConsumed();
+    }
+
+    // 0, −1, +1, −2, +2, … → 0, 1, 2, 3, 4, …
+    private static int ChangeCode(int change) => change >= 0 ? 2 * change : (-2 * change) - 1;
+
+    // The cheapest parameter of the three next to the estimate from the block's mean gap, with its exact cost.
+    private static int Choose(ReadOnlySpan<int> block, int previousIndex, out long bits)
+    {
+        long gapSum = block[^1] - previousIndex - block.Length;
+        double meanGap = (double)gapSum / block.Length;
+        int estimate = meanGap * Math.Log(2) > 1 ? (int)Math.Floor(Math.Log2(meanGap * Math.Log(2))) : 0;
+        int first = Math.Clamp(estimate - 1, 0, GolombRice.MaxParameter - 2);
+
+        long sum0 = 0, sum1 = 0, sum2 = 0;
+        int previous = previousIndex;
+        foreach (int index in block)
+        {
+            uint gap = (uint)(index - previous - 1);
+            sum0 += gap >> first;
+            sum1 += gap >> (first + 1);
+            sum2 += gap >> (first + 2);
+            previous = index;
+        }
+
+        int best = first;
+        bits = sum0 + ((long)block.Length * (first + 1));
+        long cost1 = sum1 + ((long)block.Length * (first + 2));
+        if (cost1 < bits)
+        {
+            (best, bits) = (first + 1, cost1);
+        }
+
+        long cost2 = sum2 + ((long)block.Length * (first + 3));
+        if (cost2 < bits)
+        {
+            (best, bits) = (first + 2, cost2);
+        }
+
+        return best;
+    }
+}
