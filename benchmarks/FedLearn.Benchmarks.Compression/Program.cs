@@ -6,7 +6,7 @@ using FedLearn.Benchmarks.Compression;
 // `--report [n]` prints the compression-ratio table (markdown) for an n-float vector (default 10,000,000);
 // `--report-delta [rounds] [data-dir]` prints the same table on real CNN updates from dense FedAvg (see DeltaReport);
 // `--cpu-time [n]` prints the hybrid chains against TorchSharp and the naive baseline in CPU time (see CpuTimeReport);
-// `--stages [n] [chain]` times each stage of a top-k chain's encoder and decoder (see StageReport);
+// `--stages [n] [chain] [gaussian|layered]` times each stage of a top-k chain's encoder and decoder (see StageReport);
 // anything else goes to BenchmarkDotNet, for example `--filter *PipelineBenchmarks*`.
 try
 {
@@ -39,7 +39,7 @@ try
     {
         int n = PositiveArgument(args, 1, "n", 10_000_000);
         string chain = args.Length > 2 ? args[2] : "ef,topk:0.1,q:8";
-        Console.Write(StageReport.Build(n, chain));
+        Console.Write(StageReport.Build(n, chain, args.Length > 3 ? args[3] : "gaussian"));
         return 0;
     }
 }

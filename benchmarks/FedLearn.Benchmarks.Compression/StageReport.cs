@@ -18,9 +18,14 @@ namespace FedLearn.Benchmarks.Compression;
 /// </summary>
 internal static class StageReport
 {
-    public static string Build(int n, string chainText)
+    public static string Build(int n, string chainText, string vector = "gaussian")
     {
-        float[] update = Vectors.Gaussian(n, 1);
+        float[] update = vector switch
+        {
+            "gaussian" => Vectors.Gaussian(n, 1),
+            "layered" => Vectors.Layered(n, 1),
+            _ => throw new ArgumentException($"The vector is '{vector}'; the stage report knows 'gaussian' and 'layered'.", nameof(vector)),
+        };
         var chain = (CompressionPipeline)CompressionPipelineBuilder.Parse(chainText).Build();
         PipelineSpec spec = chain.Spec;
         if (!spec.TopK || spec.Quantizer is not QuantizerSpec quantizer)
@@ -92,7 +97,7 @@ internal static class StageReport
 
         double whole = medians.Single(s => s.Name == "whole Compress").Milliseconds;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"`{chainText}`, n = {n:N0}, k = {m:N0}: median CPU ms per call");
+        text.AppendLine(CultureInfo.InvariantCulture, $"`{chainText}`, {vector} vector, n = {n:N0}, k = {m:N0}, index coding {plan.Coding} (first Rice parameter {plan.RiceParameter}): median CPU ms per call");
         text.AppendLine();
         text.AppendLine("| stage | ms | share of whole Compress |");
         text.AppendLine("| --- | ---: | ---: |");

@@ -29,4 +29,28 @@ internal static class Vectors
 
         return values;
     }
+
+    /// <summary>
+    /// Normal values in runs ("layers") of 1,000 to 200,000 elements whose scales differ by up to two orders of
+    /// magnitude, so that the largest values, and a top-k selection, cluster in the large-scale runs as they do in a
+    /// real model update. Its top-k positions are coded with a Rice parameter per block.
+    /// </summary>
+    public static float[] Layered(int length, ulong seed)
+    {
+        var random = new DeterministicRandom(seed);
+        float[] values = new float[length];
+        for (int start = 0; start < length;)
+        {
+            int end = (int)Math.Min(length, start + 1_000L + random.NextInt(199_001));
+            double scale = 1e-3 * Math.Pow(10, (2 * random.NextDouble()) - 1);
+            for (int i = start; i < end; i++)
+            {
+                values[i] = (float)(random.NextGaussian() * scale);
+            }
+
+            start = end;
+        }
+
+        return values;
+    }
 }
