@@ -110,37 +110,100 @@ internal static class BlockRice
             throw new FedLearnFormatException($"The index section has {source.Length} bytes, too few for {destination.Length} positions.");
         }
 
-        var reader = new BitReader(source, "index");
-        int r = firstParameter;
+        // As GolombRice.Decode: every change code and gap code that lies wholly inside the valid bits of a 64-bit window
+        // is decoded from the window with one trailing-zero count; a code longer than a window, or one that runs past
+        // the end of the section, goes to the checked reader.
+        long bitPosition = 0;
+        long totalBits = (long)source.Length * 8;
         long previous = -1;
-        for (int j = 0; j < destination.Length; j++)
+        int r = firstParameter;
+        int nextChange = BlockLength;
+        int j = 0;
+        while (j < destination.Length)
         {
-            if (j > 0 && j % BlockLength == 0)
+            ulong window = GolombRice.Window(source, bitPosition);
+            int valid = (int)Math.Min(57, totalBits - bitPosition);
+            int used = 0;
+            while (j < destination.Length)
             {
-                int code = reader.ReadUnary(MaxChangeCode);
-                int next = r + ((code & 1) == 0 ? code >> 1 : -((code + 1) >> 1));
-                if (next is < 0 or > GolombRice.MaxParameter)
+                int zeros = BitOperations.TrailingZeroCount(window);
+                if (j == nextChange)
                 {
-                    throw new FedLearnFormatException($"Block {j / BlockLength} of the index section changes the Rice parameter from {r} to {next}; it must stay between 0 and {GolombRice.MaxParameter}.");
+                    if (used + zeros + 1 > valid)
+                    {
+                        break;
+                    }
+
+                    r = Changed(r, zeros, j);
+                    nextChange += BlockLength;
+                    window >>= zeros + 1;
+                    used += zeros + 1;
+                    continue;
                 }
 
-                r = next;
+                int length = zeros + 1 + r;
+                if (used + length > valid)
+                {
+                    break;
+                }
+
+                long remaining = elementCount - previous - 1;
+                if (zeros > remaining >> r)
+                {
+                    throw BitReader.UnaryRunTooLong("index", remaining >> r);
+                }
+
+                long index = previous + 1 + (((long)zeros << r) | (long)((window >> (zeros + 1)) & ((1UL << r) - 1)));
+                destination[j] = Checked(index, j, elementCount);
+                previous = index;
+                j++;
+                window >>= length;
+                used += length;
             }
 
-            long remaining = elementCount - previous - 1;
-            long quotient = reader.ReadUnary(remaining >> r);
-            long index = previous + 1 + ((quotient << r) | reader.Read(r));
-            if (index >= elementCount)
+            bitPosition += used;
+            if (used == 0 && j < destination.Length)
             {
-                throw new FedLearnFormatException($"Position {j} of the index section decodes to {index}, beyond the {elementCount} elements.");
-            }
+                var reader = new BitReader(source, "index", bitPosition);
+                if (j == nextChange)
+                {
+                    r = Changed(r, reader.ReadUnary(MaxChangeCode), j);
+                    nextChange += BlockLength;
+                }
+                else
+                {
+                    long remaining = elementCount - previous - 1;
+                    long quotient = reader.ReadUnary(remaining >> r);
+                    long index = previous + 1 + ((quotient << r) | reader.Read(r));
+                    destination[j] = Checked(index, j, elementCount);
+                    previous = index;
+                    j++;
+                }
 
-            destination[j] = (int)index;
-            previous = index;
+                bitPosition = reader.BitPosition;
+            }
         }
 
-        reader.EnsureConsumed();
+        long usedBytes = (bitPosition + 7) >> 3;
+        if (usedBytes != source.Length)
+        {
+            throw new FedLearnFormatException($"The index section is {source.Length} bytes but its content ends after {usedBytes}.");
+        }
     }
+
+    // The parameter after a change code read at the start of the block holding position j, checked against the range.
+    private static int Changed(int r, int code, int j)
+    {
+        int next = r + ((code & 1) == 0 ? code >> 1 : -((code + 1) >> 1));
+        return next is >= 0 and <= GolombRice.MaxParameter
+            ? next
+            : throw new FedLearnFormatException($"Block {j / BlockLength} of the index section changes the Rice parameter from {r} to {next}; it must stay between 0 and {GolombRice.MaxParameter}.");
+    }
+
+    private static int Checked(long index, int j, int elementCount) =>
+        index < elementCount
+            ? (int)index
+            : throw new FedLearnFormatException($"Position {j} of the index section decodes to {index}, beyond the {elementCount} elements.");
 
     // 0, −1, +1, −2, +2, … → 0, 1, 2, 3, 4, …
     private static int ChangeCode(int change) => change >= 0 ? 2 * change : (-2 * change) - 1;

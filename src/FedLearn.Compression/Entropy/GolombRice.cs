@@ -222,8 +222,8 @@ internal static class GolombRice
     private static FedLearnFormatException Beyond(int j, long index, int elementCount) =>
         new($"Position {j} of the index section decodes to {index}, beyond the {elementCount} elements.");
 
-    // The little-endian 64 bits from bit position on; bytes past the end read as zero.
-    private static ulong Window(ReadOnlySpan<byte> source, long bitPosition)
+    /// <summary>The little-endian 64 bits from <paramref name="bitPosition"/> on; bytes past the end read as zero.</summary>
+    internal static ulong Window(ReadOnlySpan<byte> source, long bitPosition)
     {
         int byteIndex = (int)(bitPosition >> 3);
         int shift = (int)(bitPosition & 7);
