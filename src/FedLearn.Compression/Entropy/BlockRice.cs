@@ -68,21 +68,9 @@ internal static class BlockRice
                 writer.WriteUnary(ChangeCode(r - previousParameter));
             }
 
-            uint lowMask = (uint)((1UL << r) - 1);
             foreach (int index in block)
             {
-                uint gap = (uint)(index - previousIndex - 1);
-                int quotient = (int)(gap >> r);
-                if (quotient + r < 32)
-                {
-                    writer.Write((1u << quotient) | ((gap & lowMask) << (quotient + 1)), quotient + 1 + r);
-                }
-                else
-                {
-                    writer.WriteUnary(quotient);
-                    writer.Write(gap & lowMask, r);
-                }
-
+                GolombRice.WriteCode(ref writer, (uint)(index - previousIndex - 1), r);
                 previousIndex = index;
             }
 

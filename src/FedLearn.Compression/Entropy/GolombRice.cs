@@ -116,24 +116,28 @@ internal static class GolombRice
         writer.Write((uint)accumulator, pending);
         for (; j < indices.Length; j++)
         {
-            int index = indices[j];
-            uint gap = (uint)(index - previous - 1);
-            int quotient = (int)(gap >> r);
-            if (quotient + r < 32)
-            {
-                // The whole code in one write: quotient zeros, the one bit, then the low r bits.
-                writer.Write((1u << quotient) | ((gap & lowMask) << (quotient + 1)), quotient + 1 + r);
-            }
-            else
-            {
-                writer.WriteUnary(quotient);
-                writer.Write(gap & lowMask, r);
-            }
-
-            previous = index;
+            WriteCode(ref writer, (uint)(indices[j] - previous - 1), r);
+            previous = indices[j];
         }
 
         return position + writer.Flush();
+    }
+
+    /// <summary>Writes the code of one gap with parameter <paramref name="r"/>.</summary>
+    internal static void WriteCode(ref BitWriter writer, uint gap, int r)
+    {
+        uint low = gap & (uint)((1UL << r) - 1);
+        int quotient = (int)(gap >> r);
+        if (quotient + r < 32)
+        {
+            // The whole code in one write: quotient zeros, the one bit, then the low r bits.
+            writer.Write((1u << quotient) | (low << (quotient + 1)), quotient + 1 + r);
+        }
+        else
+        {
+            writer.WriteUnary(quotient);
+            writer.Write(low, r);
+        }
     }
 
     /// <summary>

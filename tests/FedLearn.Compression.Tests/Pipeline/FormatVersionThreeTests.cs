@@ -25,10 +25,10 @@ public sealed class FormatVersionThreeTests
         float[] x = Chains.Gaussian(20_000, 11);
         ICompressor entropy = CompressionPipelineBuilder.Parse("topk:0.01,q:8,entropy").Build();
         ICompressor plain = CompressionPipelineBuilder.Parse("topk:0.01,q:8").Build();
-        byte[] coded = entropy.Compress(x, Chains.Context()).Bytes.ToArray();
-        byte[] packed = plain.Compress(x, Chains.Context()).Bytes.ToArray();
+        byte[] coded = Encode(entropy, x);
+        byte[] packed = Encode(plain, x);
 
-        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(coded.AsSpan(FlagOffset)), Is.EqualTo(1), "values flagged as packed plainly");
+        Assert.That(Flags(coded), Is.EqualTo(1), "values flagged as packed plainly");
         Assert.That(coded, Has.Length.EqualTo(packed.Length), "the same sections as the chain without entropy coding");
         Assert.That(coded.AsSpan(WireHeader.Size + 4).ToArray(), Is.EqualTo(Flagless(packed).AsSpan(WireHeader.Size + 4).ToArray()), "byte for byte after the flag field");
         Assert.That(Chains.RoundTrip(entropy, x), Is.EqualTo(Chains.RoundTrip(plain, x)));
@@ -39,11 +39,10 @@ public sealed class FormatVersionThreeTests
     public void Many_kept_values_stay_rans_coded_and_unflagged()
     {
         float[] x = Chains.Gaussian(100_000, 12);
-        ICompressor entropy = CompressionPipelineBuilder.Parse("topk:0.1,q:8,entropy").Build();
-        byte[] coded = entropy.Compress(x, Chains.Context()).Bytes.ToArray();
-        byte[] packed = CompressionPipelineBuilder.Parse("topk:0.1,q:8").Build().Compress(x, Chains.Context()).Bytes.ToArray();
+        byte[] coded = Encode(CompressionPipelineBuilder.Parse("topk:0.1,q:8,entropy").Build(), x);
+        byte[] packed = Encode(CompressionPipelineBuilder.Parse("topk:0.1,q:8").Build(), x);
 
-        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(coded.AsSpan(FlagOffset)), Is.Zero);
+        Assert.That(Flags(coded), Is.Zero);
         Assert.That(coded.Length, Is.LessThan(packed.Length));
     }
 
@@ -52,9 +51,7 @@ public sealed class FormatVersionThreeTests
     {
         float[] x = Layered();
         ICompressor compressor = CompressionPipelineBuilder.Parse("topk:0.01,q:8,entropy").Build();
-        byte[] payload = compressor.Compress(x, Chains.Context()).Bytes.ToArray();
-
-        Assert.That(payload[IndexCodingOffset], Is.EqualTo((byte)IndexCoding.BlockRiceGaps));
+        Assert.That(Encode(compressor, x)[IndexCodingOffset], Is.EqualTo((byte)IndexCoding.BlockRiceGaps));
         Assert.That(ChainReference.Check(compressor, x, Chains.RoundTrip(compressor, x)), Is.Null);
     }
 
@@ -63,9 +60,9 @@ public sealed class FormatVersionThreeTests
     {
         float[] x = Chains.Gaussian(10_000, 13);
         ICompressor compressor = CompressionPipelineBuilder.Parse("ef,topk:0.1,q:8,entropy").Build();
-        byte[] payload = compressor.Compress(x, Chains.Context()).Bytes.ToArray();
+        byte[] payload = Encode(compressor, x);
         Assert.That(payload[IndexCodingOffset], Is.EqualTo((byte)IndexCoding.RiceGaps), "nothing version 3 added is in it");
-        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(payload.AsSpan(FlagOffset)), Is.Zero);
+        Assert.That(Flags(payload), Is.Zero);
 
         byte[] old = AsVersion(payload, WireHeader.PreviousVersion);
         float[] fromOld = new float[x.Length];
@@ -79,12 +76,12 @@ public sealed class FormatVersionThreeTests
     public void Version_three_content_in_a_version_two_payload_is_refused()
     {
         ICompressor few = CompressionPipelineBuilder.Parse("topk:0.01,q:8,entropy").Build();
-        byte[] flagged = few.Compress(Chains.Gaussian(20_000, 11), Chains.Context()).Bytes.ToArray();
+        byte[] flagged = Encode(few, Chains.Gaussian(20_000, 11));
         AssertRejected(few, AsVersion(flagged, WireHeader.PreviousVersion), 20_000, "reserved field is 0x0001; it must be zero in format version 2");
 
         ICompressor clustered = CompressionPipelineBuilder.Parse("topk:0.01,q:8,entropy").Build();
         float[] x = Layered();
-        byte[] blocks = clustered.Compress(x, Chains.Context()).Bytes.ToArray();
+        byte[] blocks = Encode(clustered, x);
         AssertRejected(clustered, AsVersion(blocks, WireHeader.PreviousVersion), x.Length, "coding byte 2 (Rice-coded gaps in blocks), which format version 2 does not have");
     }
 
@@ -92,14 +89,14 @@ public sealed class FormatVersionThreeTests
     public void Bad_flags_are_rejected_naming_the_field()
     {
         ICompressor entropy = CompressionPipelineBuilder.Parse("topk:0.1,q:8,entropy").Build();
-        byte[] rans = entropy.Compress(Chains.Gaussian(100_000, 12), Chains.Context()).Bytes.ToArray();
+        byte[] rans = Encode(entropy, Chains.Gaussian(100_000, 12));
         AssertRejected(entropy, WithFlags(rans, 2), 100_000, "flag field is 0x0002; format version 3 defines only 0x0001");
 
         // Flagged as packed, but the section is still the shorter rANS code.
         AssertRejected(entropy, WithFlags(rans, 1), 100_000, "value section is");
 
         ICompressor plain = CompressionPipelineBuilder.Parse("topk:0.1,q:8").Build();
-        byte[] packed = plain.Compress(Chains.Gaussian(1_000, 14), Chains.Context()).Bytes.ToArray();
+        byte[] packed = Encode(plain, Chains.Gaussian(1_000, 14));
         AssertRejected(plain, WithFlags(packed, 1), 1_000, "this chain does not entropy-code its values");
     }
 
@@ -116,6 +113,10 @@ public sealed class FormatVersionThreeTests
 
         return x;
     }
+
+    private static byte[] Encode(ICompressor compressor, float[] x) => compressor.Compress(x, Chains.Context()).Bytes.ToArray();
+
+    private static ushort Flags(byte[] payload) => BinaryPrimitives.ReadUInt16LittleEndian(payload.AsSpan(FlagOffset));
 
     private static byte[] AsVersion(byte[] payload, ushort version)
     {
