@@ -89,6 +89,11 @@ internal sealed class ConsoleProgress : IRoundObserver
             {
                 _task.Value = _roundsDone;
                 Describe();
+                foreach (ClientFailure failure in result.Failures)
+                {
+                    AnsiConsole.WriteLine(FailureLine(result.Round, failure));
+                }
+
                 return;
             }
 
@@ -98,8 +103,16 @@ internal sealed class ConsoleProgress : IRoundObserver
             _plain.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"round {result.Round,3}/{_rounds}  clients {result.Aggregated.Count}/{result.Sampled.Count}  {_last}  {result.Timings.Total.TotalSeconds:F1} s  elapsed {elapsed:hh\\:mm\\:ss}  remaining {remaining:hh\\:mm\\:ss}{status}"));
+            foreach (ClientFailure failure in result.Failures)
+            {
+                _plain.WriteLine(FailureLine(result.Round, failure));
+            }
         }
     }
+
+    // Why a sampled client is missing from the round, so a run that aggregates fewer clients says which and why.
+    private static string FailureLine(int round, ClientFailure failure) =>
+        string.Create(CultureInfo.InvariantCulture, $"round {round,3}: client {failure.ClientId} left out ({failure.Kind}): {failure.Message}");
 
     private void Describe()
     {
