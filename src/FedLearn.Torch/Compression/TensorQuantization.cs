@@ -1,5 +1,6 @@
 using FedLearn.Compression;
 using FedLearn.Compression.Quantization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedLearn.Torch;
@@ -37,6 +38,10 @@ internal sealed class TensorQuantization
         int chunk = spec.ChunkSize;
         long m = values.numel();
         Tensor v = values.to(ScalarType.Float64);
+
+        // Scalars are owned and disposed here, never converted implicitly (see LocalOptimizer for why).
+        using Scalar zero = 0.ToScalar();
+        using Scalar half = 0.5.ToScalar();
         switch (spec.Scheme)
         {
             case QuantizationScheme.MinMax:
@@ -44,10 +49,11 @@ internal sealed class TensorQuantization
                 double levels = Quantizer.LevelCount(spec.Bits);
                 Tensor min = PerChunk(values, chunk, rows => rows.amin([1])).to(ScalarType.Float64);
                 Tensor max = PerChunk(values, chunk, rows => rows.amax([1])).to(ScalarType.Float64);
+                using Scalar levelScalar = levels.ToScalar();
                 Tensor range = max - min;
-                Tensor inverse = where(range.gt(0), full_like(range, levels).div(range), zeros_like(range));
-                Tensor codes = (((v - Expand(min, chunk, m)) * Expand(inverse, chunk, m)) + 0.5).floor().clamp_max(levels);
-                Tensor step = range / levels;
+                Tensor inverse = where(range.gt(zero), full_like(range, levelScalar).div(range), zeros_like(range));
+                Tensor codes = ((v - Expand(min, chunk, m)) * Expand(inverse, chunk, m)).add_(half).floor().clamp_max(levelScalar);
+                Tensor step = range.div(levelScalar);
                 Tensor decoded = (Expand(min, chunk, m) + (codes * Expand(step, chunk, m))).to(ScalarType.Float32);
                 return new TensorQuantization(codes.to(ScalarType.Int64), decoded, min, max);
             }
@@ -56,12 +62,15 @@ internal sealed class TensorQuantization
             {
                 double steps = Quantizer.LevelCount(spec.Bits - 1);
                 long signBit = 1L << (spec.Bits - 1);
+                using Scalar stepScalar = steps.ToScalar();
+                using Scalar signScalar = signBit.ToScalar();
+                using Scalar largest = ((double)float.MaxValue).ToScalar();
                 Tensor norm = PerChunk(v, chunk, rows => rows.square().sum([1])).sqrt();
-                Tensor inverse = where(norm.gt(0), full_like(norm, steps).div(norm), zeros_like(norm));
-                Tensor level = ((v.abs() * Expand(inverse, chunk, m)) + 0.5).floor().clamp_max(steps);
-                Tensor negative = values.lt(0);
-                Tensor codes = where(negative, level.to(ScalarType.Int64) + signBit, level.to(ScalarType.Int64));
-                Tensor magnitude = (level * Expand(norm / steps, chunk, m)).clamp_max((double)float.MaxValue).to(ScalarType.Float32);
+                Tensor inverse = where(norm.gt(zero), full_like(norm, stepScalar).div(norm), zeros_like(norm));
+                Tensor level = (v.abs() * Expand(inverse, chunk, m)).add_(half).floor().clamp_max(stepScalar);
+                Tensor negative = values.lt(zero);
+                Tensor codes = where(negative, level.to(ScalarType.Int64).add(signScalar), level.to(ScalarType.Int64));
+                Tensor magnitude = (level * Expand(norm.div(stepScalar), chunk, m)).clamp_max(largest).to(ScalarType.Float32);
                 return new TensorQuantization(codes, where(negative, magnitude.neg(), magnitude), norm, null);
             }
 
@@ -69,7 +78,7 @@ internal sealed class TensorQuantization
             {
                 Tensor counts = PerChunk(v, chunk, rows => full(rows.shape[0], rows.shape[1], ScalarType.Float64, rows.device));
                 Tensor scale = (PerChunk(v, chunk, rows => rows.abs().sum([1])) / counts).to(ScalarType.Float32);
-                Tensor nonNegative = values.ge(0);
+                Tensor nonNegative = values.ge(zero);
                 Tensor perValue = Expand(scale, chunk, m);
                 return new TensorQuantization(nonNegative.to(ScalarType.Int64), where(nonNegative, perValue, perValue.neg()), scale.to(ScalarType.Float64), null);
             }

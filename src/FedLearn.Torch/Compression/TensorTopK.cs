@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FedLearn.Torch;
@@ -49,7 +50,8 @@ internal static class TensorTopK
 
         Tensor sample = magnitudes.index_select(0, tensor(positions).to(magnitudes.device));
         float threshold = sample.kthvalue(SampleSize - rankFromTop + 1, 0, false).values.item<float>();
-        Tensor candidates = magnitudes.ge(threshold).nonzero().reshape(-1);
+        using Scalar thresholdScalar = threshold.ToScalar();
+        Tensor candidates = magnitudes.ge(thresholdScalar).nonzero().reshape(-1);
         long count = candidates.numel();
         long budget = Math.Min(n, (2L * n * rankFromTop / SampleSize) + k + 1024);
         if (count < k || count > budget)

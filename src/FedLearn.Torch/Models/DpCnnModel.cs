@@ -62,9 +62,10 @@ public sealed class DpCnnModel : nn.Module<Tensor, Tensor>
         // TorchSharp's GroupNorm leaves its affine parameters uninitialised (whatever the allocator returns, seen as
         // 1e24 or NaN); set PyTorch's defaults, scale 1 and shift 0.
         using IDisposable noGrad = no_grad();
+        using Scalar one = 1.0.ToScalar();
         foreach (GroupNorm norm in new[] { _gn1, _gn2 })
         {
-            norm.weight!.fill_(1.0);
+            norm.weight!.fill_(one);
             norm.bias!.zero_();
         }
     }

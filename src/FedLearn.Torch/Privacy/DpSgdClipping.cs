@@ -12,8 +12,14 @@ internal static class DpSgdClipping
     /// <summary>min(1, C / (‖gₙ‖ + 1e-6)) for each sample: scaling gₙ by it gives a norm of at most C.</summary>
     /// <param name="squaredNorms">‖gₙ‖², shape [B].</param>
     /// <param name="maxNorm">C.</param>
-    public static Tensor Factors(Tensor squaredNorms, double maxNorm) =>
-        squaredNorms.sqrt().add(NormEpsilon).reciprocal().mul(maxNorm).clamp_max(1.0);
+    public static Tensor Factors(Tensor squaredNorms, double maxNorm)
+    {
+        // Owned scalars, not implicit conversions (see LocalOptimizer for why).
+        using Scalar epsilon = NormEpsilon.ToScalar();
+        using Scalar bound = maxNorm.ToScalar();
+        using Scalar one = 1.0.ToScalar();
+        return squaredNorms.sqrt().add(epsilon).reciprocal().mul(bound).clamp_max(one);
+    }
 
     /// <summary>A new tensor <paramref name="sum"/> + N(0, std²) elementwise, drawn on the CPU from <paramref name="generator"/>.</summary>
     public static Tensor AddNoise(Tensor sum, double std, Generator generator)

@@ -234,9 +234,7 @@ public sealed class DpSgdTrainer : ILocalTrainer, IPrivacyReporter, IDisposable
         double noiseStd = NoiseMultiplier * _options.MaxGradientNorm;
         double expectedBatch = SampleRate * count;
         IReadOnlyList<Parameter> parameters = _engine.Parameters;
-        using optim.Optimizer optimizer = _options.Optimizer == TorchOptimizerKind.Adam
-            ? optim.Adam(parameters, config.LearningRate)
-            : optim.SGD(parameters, config.LearningRate, _options.Momentum);
+        using LocalOptimizer optimizer = LocalOptimizer.Create(_options.Optimizer, parameters, config.LearningRate, _options.Momentum);
         _model.train();
         var batch = new List<int>();
         double lossSum = 0;
@@ -272,14 +270,15 @@ public sealed class DpSgdTrainer : ILocalTrainer, IPrivacyReporter, IDisposable
 
             using (no_grad())
             {
+                using Scalar batchScalar = expectedBatch.ToScalar();
                 for (int k = 0; k < sums.Length; k++)
                 {
-                    Tensor noisy = DpSgdClipping.AddNoise(sums[k], noiseStd, noise).div_(expectedBatch);
+                    Tensor noisy = DpSgdClipping.AddNoise(sums[k], noiseStd, noise).div_(batchScalar);
                     parameters[k].grad = noisy;
                 }
             }
 
-            optimizer.step();
+            optimizer.Step();
             lock (_accountantGate)
             {
                 _accountant.Step(NoiseMultiplier, SampleRate);

@@ -163,7 +163,7 @@ public sealed class TorchTrainer : ILocalTrainer, IDisposable
                 negativeMu = (-config.ProximalMu).ToScalar();
             }
 
-            using optim.Optimizer optimizer = CreateOptimizer(parameters, config.LearningRate);
+            using LocalOptimizer optimizer = CreateOptimizer(parameters, config.LearningRate);
             _model.train();
             double lossSum = 0;
             long correct = 0;
@@ -181,14 +181,14 @@ public sealed class TorchTrainer : ILocalTrainer, IDisposable
                     (Tensor features, Tensor labels) = stager.Stage(_train, order.AsSpan(start, size), Device);
                     Tensor logits = _model.forward(features);
                     Tensor loss = nn.functional.cross_entropy(logits, labels);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     loss.backward();
                     if (mu is not null)
                     {
                         AddProximalGradient(proximal, mu, negativeMu!);
                     }
 
-                    optimizer.step();
+                    optimizer.Step();
                     steps++;
                     lossSum += (double)loss.item<float>() * size;
                     using (no_grad())
@@ -244,12 +244,16 @@ public sealed class TorchTrainer : ILocalTrainer, IDisposable
         }
     }
 
-    private optim.Optimizer CreateOptimizer(List<Parameter> parameters, double learningRate) => _options.Optimizer switch
-    {
-        TorchOptimizerKind.Sgd => optim.SGD(parameters, learningRate, _options.Momentum, dampening: 0, _options.WeightDecay, _options.Nesterov),
-        TorchOptimizerKind.Adam => optim.Adam(parameters, learningRate, _options.AdamBeta1, _options.AdamBeta2, _options.AdamEpsilon, _options.WeightDecay),
-        _ => throw new InvalidOperationException($"Unknown optimizer {_options.Optimizer}."),
-    };
+    private LocalOptimizer CreateOptimizer(List<Parameter> parameters, double learningRate) => LocalOptimizer.Create(
+        _options.Optimizer,
+        parameters,
+        learningRate,
+        _options.Momentum,
+        _options.Nesterov,
+        _options.WeightDecay,
+        _options.AdamBeta1,
+        _options.AdamBeta2,
+        _options.AdamEpsilon);
 
     private static BatchStager StagerFor(ref BatchStager? stager, DatasetView view, int capacity)
     {
