@@ -115,7 +115,7 @@ public sealed class TensorCompressor : ICompressor
             residual = ErrorFeedbackMemory.Residual(context.State, n);
             Tensor previous = torch.empty(n, ScalarType.Float32);
             previous.data<float>().CopyFrom(residual);
-            x = x + previous.to(x.device);
+            x = x.add(previous.to(x.device), TorchScalars.One);
             EnsureFinite(x, "The update plus the error-feedback residual");
         }
 

@@ -52,9 +52,9 @@ internal sealed class TensorQuantization
                 using Scalar levelScalar = levels.ToScalar();
                 Tensor range = max - min;
                 Tensor inverse = where(range.gt(zero), full_like(range, levelScalar).div(range), zeros_like(range));
-                Tensor codes = ((v - Expand(min, chunk, m)) * Expand(inverse, chunk, m)).add_(half).floor().clamp_max(levelScalar);
+                Tensor codes = ((v - Expand(min, chunk, m)) * Expand(inverse, chunk, m)).add_(half, TorchScalars.One).floor().clamp_max(levelScalar);
                 Tensor step = range.div(levelScalar);
-                Tensor decoded = (Expand(min, chunk, m) + (codes * Expand(step, chunk, m))).to(ScalarType.Float32);
+                Tensor decoded = Expand(min, chunk, m).add(codes * Expand(step, chunk, m), TorchScalars.One).to(ScalarType.Float32);
                 return new TensorQuantization(codes.to(ScalarType.Int64), decoded, min, max);
             }
 
@@ -67,9 +67,9 @@ internal sealed class TensorQuantization
                 using Scalar largest = ((double)float.MaxValue).ToScalar();
                 Tensor norm = PerChunk(v, chunk, rows => rows.square().sum([1])).sqrt();
                 Tensor inverse = where(norm.gt(zero), full_like(norm, stepScalar).div(norm), zeros_like(norm));
-                Tensor level = (v.abs() * Expand(inverse, chunk, m)).add_(half).floor().clamp_max(stepScalar);
+                Tensor level = (v.abs() * Expand(inverse, chunk, m)).add_(half, TorchScalars.One).floor().clamp_max(stepScalar);
                 Tensor negative = values.lt(zero);
-                Tensor codes = where(negative, level.to(ScalarType.Int64).add(signScalar), level.to(ScalarType.Int64));
+                Tensor codes = where(negative, level.to(ScalarType.Int64).add(signScalar, TorchScalars.One), level.to(ScalarType.Int64));
                 Tensor magnitude = (level * Expand(norm.div(stepScalar), chunk, m)).clamp_max(largest).to(ScalarType.Float32);
                 return new TensorQuantization(codes, where(negative, magnitude.neg(), magnitude), norm, null);
             }

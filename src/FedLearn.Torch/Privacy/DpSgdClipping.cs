@@ -18,7 +18,7 @@ internal static class DpSgdClipping
         using Scalar epsilon = NormEpsilon.ToScalar();
         using Scalar bound = maxNorm.ToScalar();
         using Scalar one = 1.0.ToScalar();
-        return squaredNorms.sqrt().add(epsilon).reciprocal().mul(bound).clamp_max(one);
+        return squaredNorms.sqrt().add(epsilon, TorchScalars.One).reciprocal().mul(bound).clamp_max(one);
     }
 
     /// <summary>A new tensor <paramref name="sum"/> + N(0, std²) elementwise, drawn on the CPU from <paramref name="generator"/>.</summary>
@@ -29,7 +29,9 @@ internal static class DpSgdClipping
             return sum.clone();
         }
 
-        Tensor draw = normal(0.0, std, sum.shape, sum.dtype, CPU, generator: generator);
-        return sum.add(sum.device_type == DeviceType.CPU ? draw : draw.to(sum.device));
+        // torch.normal(0, std) as TorchSharp computes it (randn · std + 0), with an owned scalar.
+        using Scalar deviation = std.ToScalar();
+        Tensor draw = randn(sum.shape, sum.dtype, CPU, generator: generator).mul_(deviation);
+        return sum.add(sum.device_type == DeviceType.CPU ? draw : draw.to(sum.device), TorchScalars.One);
     }
 }

@@ -258,7 +258,7 @@ public sealed class DpSgdTrainer : ILocalTrainer, IPrivacyReporter, IDisposable
                 {
                     for (int k = 0; k < sums.Length; k++)
                     {
-                        sums[k].add_(clipped[k]);
+                        sums[k].add_(clipped[k], TorchScalars.One);
                     }
 
                     lossSum += perSample.Losses.sum().item<float>();

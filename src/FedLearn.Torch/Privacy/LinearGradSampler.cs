@@ -43,7 +43,7 @@ internal sealed class LinearGradSampler : GradSampler
         Tensor norms = t == 1
             ? a.square().sum([1, 2]).mul(g.square().sum([1, 2]))
             : bmm(a, a.transpose(1, 2)).mul(bmm(g, g.transpose(1, 2))).sum([1, 2]);
-        return _hasBias ? norms.add(g.sum(1).square().sum(1)) : norms;
+        return _hasBias ? norms.add(g.sum(1).square().sum(1), TorchScalars.One) : norms;
     }
 
     public override Tensor[] WeightedSum(Tensor activations, Tensor outputGradient, Tensor weights)

@@ -45,11 +45,11 @@ internal sealed class PerSampleBatch
 
             if (entry.PerSample is { } perSample)
             {
-                total = total.add(perSample.reshape(BatchSize, -1).square().sum(1));
+                total = total.add(perSample.reshape(BatchSize, -1).square().sum(1), TorchScalars.One);
             }
             else if (entry.IsFirstOfLayer)
             {
-                total = total.add(entry.Layer!.Norms);
+                total = total.add(entry.Layer!.Norms, TorchScalars.One);
             }
         }
 

@@ -190,7 +190,7 @@ internal sealed class PerSampleGradientEngine : IDisposable
         foreach ((Tensor activations, Tensor gradient) in calls)
         {
             Tensor[] part = sampler.PerSample(activations, gradient);
-            sum = sum is null ? part : [.. sum.Zip(part, (a, b) => a.add(b))];
+            sum = sum is null ? part : [.. sum.Zip(part, (a, b) => a.add(b, TorchScalars.One))];
         }
 
         for (int k = 0; k < slots.Length; k++)

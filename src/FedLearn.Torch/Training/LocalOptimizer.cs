@@ -216,7 +216,7 @@ internal abstract class LocalOptimizer : IDisposable
             Tensor v = _secondMoments[index];
             m.mul_(_beta1Scalar).add_(g, _oneMinusBeta1);
             v.mul_(_beta2Scalar).addcmul_(g, g, _oneMinusBeta2);
-            Tensor denominator = v.sqrt().div_(_rootCorrection2!).add_(_epsilon);
+            Tensor denominator = v.sqrt().div_(_rootCorrection2!).add_(_epsilon, TorchScalars.One);
             parameter.addcdiv_(m, denominator, _negativeStepSize!);
         }
 

@@ -64,4 +64,22 @@ public sealed class DpSgdClippingTests
         Assert.That(std, Is.EqualTo(Std).Within(1).Percent);
         Assert.That(Math.Abs(mean), Is.LessThan(5 * Std / Math.Sqrt(Count)));
     }
+
+    [Test]
+    public void Noise_is_the_draw_of_torch_normal_from_the_same_generator()
+    {
+        // The noise is drawn as TorchSharp's torch.normal(0, σ) draws it (randn · σ + 0), with owned scalars, so a
+        // seeded run gives the noise it gave with torch.normal.
+        using DisposeScope scope = NewDisposeScope();
+        const double Std = 0.37;
+        Tensor sum = arange(1_000, ScalarType.Float32).div_(7.0);
+        using var first = new Generator(5, CPU);
+        using var second = new Generator(5, CPU);
+
+        float[] ours = DpSgdClipping.AddNoise(sum, Std, first).data<float>().ToArray();
+        float[] reference = (sum + normal(0.0, Std, sum.shape, ScalarType.Float32, CPU, generator: second)).data<float>().ToArray();
+
+        Assert.That(ours, Is.EqualTo(reference));
+        Assert.That(ours, Is.Not.EqualTo(sum.data<float>().ToArray()));
+    }
 }
