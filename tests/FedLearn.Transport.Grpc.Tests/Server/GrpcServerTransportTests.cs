@@ -17,9 +17,12 @@ public sealed class GrpcServerTransportTests
     public async Task TheUnchangedServerLoopRunsRoundsOverMutualTls()
     {
         string[] ids = ["alice", "bob", "carol"];
-        await using LoopbackFederation federation = await LoopbackFederation.StartAsync(ids);
+        // This test is about the round loop, not dropouts (those have their own tests): with the fixture's 2 s dropout
+        // timeout a client on a busy 2-core machine can time out, reconnect and miss a round's evaluation sampling.
+        TimeSpan dropout = TimeSpan.FromSeconds(15);
+        await using LoopbackFederation federation = await LoopbackFederation.StartAsync(ids, o => o.DropoutTimeout = dropout);
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var transports = ids.Select(id => new GrpcClientTransport(federation.ClientOptions(id))).ToArray();
+        var transports = ids.Select(id => new GrpcClientTransport(federation.ClientOptions(id, o => o.DropoutTimeout = dropout))).ToArray();
         Task[] clients = ids.Select((id, i) => new FederatedClient(id, new ShiftTrainer(0.25f * (i + 1))).RunAsync(transports[i], stop.Token)).ToArray();
 
         ModelWeights initial = Framing.MessageAssemblerTests.RandomWeights(5000, seed: 3);
