@@ -18,7 +18,7 @@ public sealed class GrpcServerTransportTests
     {
         string[] ids = ["alice", "bob", "carol"];
         // This test is about the round loop, not dropouts (those have their own tests): with the fixture's 2 s dropout
-        // timeout a client on a busy 2-core machine can time out, reconnect and miss a round's evaluation sampling.
+        // timeout a client on a busy 2-core machine can time out, reconnect and miss that round's evaluation.
         TimeSpan dropout = TimeSpan.FromSeconds(15);
         await using LoopbackFederation federation = await LoopbackFederation.StartAsync(ids, o => o.DropoutTimeout = dropout);
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
